@@ -1,0 +1,20 @@
+import { AppError, ConflictError } from '../lib/errors';
+
+/** PostgreSQL SQLSTATE codes we translate at the database boundary. */
+const UNIQUE_VIOLATION = '23505';
+
+interface PgError {
+  code?: string;
+  constraint?: string;
+}
+
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const pgError = error as PgError;
+  return pgError?.code === UNIQUE_VIOLATION && (constraint === undefined || pgError.constraint === constraint);
+}
+
+/** Turns a database error a user could cause into an app error; rethrows the rest. */
+export function translateDbError(error: unknown): AppError | unknown {
+  if (isUniqueViolation(error)) return new ConflictError();
+  return error;
+}

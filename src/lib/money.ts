@@ -1,0 +1,68 @@
+/**
+ * Money is an integer number of minor units (cents) with its currency. This is
+ * the one place that turns user text into minor units and minor units into text.
+ */
+
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+const MAJOR_AMOUNT = /^(\d{1,9})(?:\.(\d{1,2}))?$/;
+
+/**
+ * Parses "25", "25.5" or "25.50" (optionally with a leading "$" and spaces)
+ * into minor units. Returns null for anything else: negatives, more than two
+ * decimals, exponents, thousands separators, text.
+ */
+export function parseMajorAmount(input: string): number | null {
+  const cleaned = input.trim().replace(/^\$\s*/, '');
+  const match = MAJOR_AMOUNT.exec(cleaned);
+  if (!match) return null;
+  const whole = Number(match[1]);
+  const fraction = Number((match[2] ?? '').padEnd(2, '0'));
+  return whole * 100 + fraction;
+}
+
+/** Minor units as a plain decimal string for form fields: 2550 -> "25.50", 2500 -> "25". */
+export function toMajorString(minor: number): string {
+  const whole = Math.trunc(minor / 100);
+  const cents = minor % 100;
+  return cents === 0 ? String(whole) : `${whole}.${String(cents).padStart(2, '0')}`;
+}
+
+const formatters = new Map<string, Intl.NumberFormat>();
+
+/** "$25.00", or "$25" when whole and `compact` is set. */
+export function formatMoney(minor: number, currency: string, options: { compact?: boolean } = {}): string {
+  const whole = minor % 100 === 0 && options.compact === true;
+  const key = `${currency}:${whole}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency: currency.toUpperCase(),
+      minimumFractionDigits: whole ? 0 : 2,
+      maximumFractionDigits: 2,
+    });
+    formatters.set(key, formatter);
+  }
+  return formatter.format(minor / 100);
+}
+
+export interface FeePolicy {
+  /** Percentage fee in basis points: 290 = 2.9%. */
+  percentBps: number;
+  /** Fixed fee per payment in minor units. */
+  fixed: number;
+}
+
+/**
+ * The total to charge so that, after the processor takes `percent * total +
+ * fixed`, the newsroom receives at least `gift`. Rounded up to the cent so the
+ * newsroom is never short.
+ */
+export function grossUpForFees(gift: number, fee: FeePolicy): number {
+  const keepsPerTenThousand = 10_000 - fee.percentBps;
+  return Math.ceil(((gift + fee.fixed) * 10_000) / keepsPerTenThousand);
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import type { Db } from '../db/knex';
+
+/**
+ * Organisation details and giving rules, stored as one JSON value per key in
+ * the `settings` table and edited by staff. Missing keys fall back to these
+ * defaults so a fresh install works before anyone opens the settings page.
+ */
+const organizationSchema = z.object({
+  name: z.string().min(1).default('Our Newsroom'),
+  legal_name: z.string().min(1).default('Our Newsroom, Inc.'),
+  ein: z.string().default(''),
+  address: z.string().default(''),
+  website: z.string().default(''),
+});
+
+const givingSchema = z
+  .object({
+    headline: z.string().min(1).default('Support our non-profit journalism'),
+    intro: z
+      .string()
+      .default(
+        'Independent local reporting is free to read because readers like you chip in. ' +
+          'Your tax-deductible gift pays for the next story.',
+      ),
+    currency: z.string().regex(/^[a-z]{3}$/).default('usd'),
+    /** Preset buttons, in minor units. */
+    presets: z.array(z.number().int().positive()).min(1).max(8).default([1000, 2500, 5000, 10000]),
+    default_amount: z.number().int().positive().default(2500),
+    min_amount: z.number().int().positive().default(100),
+    max_amount: z.number().int().positive().default(10_000_000),
+    fee_percent_bps: z.number().int().min(0).max(2000).default(290),
+    fee_fixed: z.number().int().min(0).max(1000).default(30),
+  })
+  .refine((g) => g.min_amount <= g.max_amount, 'min_amount must not exceed max_amount');
+
+const settingsSchema = z.object({
+  organization: organizationSchema.default(organizationSchema.parse({})),
+  giving: givingSchema.default(givingSchema.parse({})),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type GivingSettings = Settings['giving'];
+
+export async function readSettings(db: Db): Promise<Settings> {
+  const rows: { key: string; value: unknown }[] = await db('settings').select('key', 'value');
+  const raw: Record<string, unknown> = {};
+  for (const row of rows) raw[row.key] = row.value;
+  return settingsSchema.parse(raw);
+}
+
+export async function writeSetting<K extends keyof Settings>(db: Db, key: K, value: Partial<Settings[K]>): Promise<void> {
+  const current = (await readSettings(db))[key];
+  const next = settingsSchema.shape[key].parse({ ...current, ...value });
+  await db('settings')
+    .insert({ key, value: JSON.stringify(next), updated_at: db.fn.now() })
+    .onConflict('key')
+    .merge(['value', 'updated_at']);
+}
+
+/**
+ * Settings change rarely and are read on every page; each process keeps them
+ * for a few seconds, which bounds how stale another instance's view can be.
+ */
+export class SettingsCache {
+  private value: Settings | null = null;
+  private loadedAt = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly ttlMs = 5_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async get(): Promise<Settings> {
+    if (this.value && this.now() - this.loadedAt < this.ttlMs) return this.value;
+    this.value = await readSettings(this.db);
+    this.loadedAt = this.now();
+    return this.value;
+  }
+
+  invalidate(): void {
+    this.value = null;
+  }
+}
