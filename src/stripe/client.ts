@@ -14,14 +14,18 @@ export interface StripeTarget {
  * The only place a Stripe client is built. With no secret key configured it
  * points at the local emulator; the request path is the production one.
  */
-export function createStripeClient(config: Config, target?: StripeTarget): Stripe {
+export function createStripeClient(
+  config: Config,
+  target?: StripeTarget,
+  options: { maxNetworkRetries?: number } = {},
+): Stripe {
   const emulator = config.stripe.emulator;
   const where: Partial<StripeTarget> =
     target ?? (emulator ? { host: '127.0.0.1', port: emulator.port, protocol: 'http' } : {});
   return new Stripe(config.stripe.secretKey, {
     apiVersion: STRIPE_API_VERSION,
     // Retries are safe: every write carries an idempotency key.
-    maxNetworkRetries: 2,
+    maxNetworkRetries: options.maxNetworkRetries ?? 2,
     timeout: 15_000,
     appInfo: { name: 'Sustain', url: 'https://github.com/sustain-news/sustain' },
     ...where,

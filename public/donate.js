@@ -1,0 +1,46 @@
+// Progressive enhancement for the donate form: it works without this file.
+(function () {
+  'use strict';
+  var form = document.querySelector('.donate-form');
+  if (!form) return;
+  var summary = document.getElementById('error-summary');
+  if (summary) summary.focus();
+
+  var bps = Number(form.getAttribute('data-fee-bps'));
+  var fixed = Number(form.getAttribute('data-fee-fixed'));
+  var currency = (form.getAttribute('data-currency') || 'usd').toUpperCase();
+  var feeText = form.querySelector('[data-fee-text]');
+  var other = form.querySelector('#amount_other');
+  var money = new Intl.NumberFormat('en-US', { style: 'currency', currency: currency });
+
+  function selectedMinor() {
+    var checked = form.querySelector('input[name="amount"]:checked');
+    var raw = !checked ? '' : checked.value === 'other' ? other.value : checked.value;
+    var match = /^\s*\$?\s*(\d{1,9})(?:\.(\d{1,2}))?\s*$/.exec(raw);
+    if (!match) return null;
+    return Number(match[1]) * 100 + Number((match[2] || '').padEnd(2, '0'));
+  }
+
+  // Same rule as the server's grossUpForFees; the server recomputes regardless.
+  function update() {
+    var gift = selectedMinor();
+    if (!feeText) return;
+    if (gift === null || gift <= 0) {
+      feeText.textContent = '';
+      return;
+    }
+    var total = Math.ceil(((gift + fixed) * 10000) / (10000 - bps));
+    feeText.textContent = 'That adds ' + money.format((total - gift) / 100) + ', for a total of ' + money.format(total / 100) + '.';
+  }
+
+  form.addEventListener('change', update);
+  form.addEventListener('input', update);
+  if (other) {
+    other.addEventListener('focus', function () {
+      var radio = form.querySelector('#amount-other');
+      if (radio) radio.checked = true;
+      update();
+    });
+  }
+  update();
+})();

@@ -1,0 +1,84 @@
+import path from 'node:path';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Knex } from 'knex';
+import type Stripe from 'stripe';
+import type { Config } from './config';
+import { givingRouter } from './giving/routes';
+import { errorHandler, notFound } from './http/error-handler';
+import { requestContext } from './http/request-context';
+import { makeOriginAllowList } from './lib/allowed-origins';
+import type { Logger } from './lib/logger';
+import { SettingsCache } from './settings/settings';
+import { webhookRouter } from './webhooks/routes';
+
+export const VIEWS_DIR = path.resolve(__dirname, '../views');
+export const PUBLIC_DIR = path.resolve(__dirname, '../public');
+
+export interface AppDeps {
+  config: Config;
+  db: Knex;
+  stripe: Stripe;
+  logger: Logger;
+  /** Origins of the hosted payment pages the donate form redirects to. */
+  checkoutOrigins: string[];
+  settings?: SettingsCache;
+}
+
+/** Builds the Express app from its dependencies. Wiring only: no I/O, no listen. */
+export function createApp(deps: AppDeps): Express {
+  const { config, db, stripe, logger } = deps;
+  const settings = deps.settings ?? new SettingsCache(db);
+  const isAllowedReturn = makeOriginAllowList(config.baseUrl, config.allowedOrigins);
+  const production = config.env === 'production';
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('views', VIEWS_DIR);
+  app.set('view engine', 'ejs');
+  // Behind one reverse proxy in production, so req.ip and req.protocol are the client's.
+  app.set('trust proxy', production ? 1 : false);
+  app.locals.org = { name: 'Sustain', legal_name: 'Sustain', ein: '' };
+
+  app.use(requestContext(logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // Chrome applies form-action to the redirect after POST /donate too,
+          // so the checkout page's origin must be listed.
+          formAction: ["'self'", ...deps.checkoutOrigins],
+          upgradeInsecureRequests: production ? [] : null,
+        },
+      },
+      strictTransportSecurity: production,
+    }),
+  );
+  app.use('/static', express.static(PUBLIC_DIR, { maxAge: production ? '1d' : 0 }));
+
+  // Before any body parser: this route needs the raw bytes.
+  app.use(webhookRouter({ db, stripe, webhookSecret: config.stripe.webhookSecret }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await db.raw('select 1');
+      res.json({ ok: true });
+    } catch {
+      res.status(503).json({ ok: false, error: 'database unavailable' });
+    }
+  });
+
+  app.use(async (_req, res, next) => {
+    res.locals.org = (await settings.get()).organization;
+    next();
+  });
+  app.get('/', (_req, res) => res.redirect(302, '/donate'));
+  app.use(givingRouter({ db, stripe, settings, logger, baseUrl: config.baseUrl, isAllowedReturn }));
+
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

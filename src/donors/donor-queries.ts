@@ -1,0 +1,54 @@
+import type Stripe from 'stripe';
+import type { Db } from '../db/knex';
+
+export interface DonorRow {
+  id: string;
+  email: string;
+  name: string | null;
+  stripe_customer_id: string | null;
+  address: Stripe.Address | null;
+}
+
+export interface DonorFromStripe {
+  customerId: string | null;
+  email: string;
+  name: string | null;
+  address: Stripe.Address | null;
+}
+
+/**
+ * Finds the donor for a Stripe payment: first by Stripe customer id (stable even
+ * if the donor later changes address), then by email regardless of case, and
+ * creates them otherwise. A returning donor who pays again as a new Stripe
+ * customer keeps their first customer id; the email match links the gift.
+ * The insert is one statement with ON CONFLICT so two events for the same new
+ * donor arriving at once cannot create two rows.
+ */
+export async function upsertDonorFromStripe(db: Db, donor: DonorFromStripe): Promise<DonorRow> {
+  if (donor.customerId) {
+    const known: DonorRow | undefined = await db('donors').where({ stripe_customer_id: donor.customerId }).first();
+    if (known) {
+      const [updated] = await db('donors')
+        .where({ id: known.id })
+        .update({
+          name: db.raw('coalesce(?, name)', [donor.name]),
+          address: db.raw('coalesce(?::jsonb, address)', [donor.address ? JSON.stringify(donor.address) : null]),
+          updated_at: db.fn.now(),
+        })
+        .returning('*');
+      return updated as DonorRow;
+    }
+  }
+  const { rows } = await db.raw(
+    `insert into donors (email, name, stripe_customer_id, address)
+     values (?, ?, ?, ?::jsonb)
+     on conflict ((lower(email))) do update set
+       stripe_customer_id = coalesce(donors.stripe_customer_id, excluded.stripe_customer_id),
+       name = coalesce(excluded.name, donors.name),
+       address = coalesce(excluded.address, donors.address),
+       updated_at = now()
+     returning *`,
+    [donor.email, donor.name, donor.customerId, donor.address ? JSON.stringify(donor.address) : null],
+  );
+  return rows[0] as DonorRow;
+}

@@ -1,0 +1,100 @@
+import type Stripe from 'stripe';
+import type { Db } from '../db/knex';
+import { UpstreamError } from '../lib/errors';
+import type { Logger } from '../lib/logger';
+import { formatMoney, toMajorString } from '../lib/money';
+import type { Settings } from '../settings/settings';
+import type { DonationRequest } from './donation-form';
+import { attachCheckoutSession, insertPendingDonation, markCheckoutFailed } from './donation-queries';
+
+/** Marks our objects in a Stripe account that other tools may share. */
+export const METADATA_SOURCE = 'sustain';
+
+export interface CheckoutDeps {
+  db: Db;
+  stripe: Stripe;
+  baseUrl: string;
+  logger: Logger;
+}
+
+/**
+ * Records the attempt as a pending donation, then opens a Stripe Checkout
+ * Session for it. The pending row exists before Stripe is called so every
+ * session can be traced to our id, and the idempotency key is that id, so a
+ * retried request can never open a second session for one attempt.
+ */
+export async function createDonationCheckout(
+  deps: CheckoutDeps,
+  settings: Settings,
+  request: DonationRequest,
+): Promise<{ donationId: string; url: string }> {
+  const donation = await insertPendingDonation(deps.db, request);
+  const params = checkoutParams(deps.baseUrl, settings, request, donation.id);
+  let session: Stripe.Checkout.Session;
+  try {
+    session = await deps.stripe.checkout.sessions.create(params, {
+      idempotencyKey: `donation-checkout-${donation.id}`,
+    });
+  } catch (error) {
+    const stripeError = error as Stripe.errors.StripeError;
+    const kind = stripeError?.type ?? 'unknown';
+    await markCheckoutFailed(deps.db, donation.id, `checkout_create:${kind}`);
+    deps.logger.error(
+      { donation_id: donation.id, stripe_error_type: kind, stripe_code: stripeError?.code, status: stripeError?.statusCode },
+      'could not create checkout session',
+    );
+    throw kind === 'StripeConnectionError' || kind === 'StripeRateLimitError'
+      ? new UpstreamError('Our payment processor is not answering right now.', 503, 'payments_unavailable')
+      : new UpstreamError('Our payment processor could not start your donation.', 502, 'payments_failed');
+  }
+  await attachCheckoutSession(deps.db, donation.id, session.id);
+  if (!session.url) throw new UpstreamError('Our payment processor returned no payment page.', 502, 'payments_failed');
+  return { donationId: donation.id, url: session.url };
+}
+
+export function checkoutParams(
+  baseUrl: string,
+  settings: Settings,
+  request: DonationRequest,
+  donationId: string,
+): Stripe.Checkout.SessionCreateParams {
+  const org = settings.organization.name;
+  const metadata = { donation_id: donationId, source: METADATA_SOURCE };
+  const description = request.coverFees
+    ? `Includes ${formatMoney(request.feeAmount, request.currency)} to cover processing fees`
+    : undefined;
+  return {
+    mode: 'payment',
+    submit_type: 'donate',
+    customer_creation: 'always',
+    ...(request.email ? { customer_email: request.email } : {}),
+    client_reference_id: donationId,
+    line_items: [
+      {
+        quantity: 1,
+        price_data: {
+          currency: request.currency,
+          unit_amount: request.total,
+          product_data: { name: `Donation to ${org}`, ...(description ? { description } : {}) },
+        },
+      },
+    ],
+    metadata,
+    payment_intent_data: { metadata, description: `Donation to ${org}` },
+    success_url: `${baseUrl}/donate/thanks?session_id={CHECKOUT_SESSION_ID}`,
+    cancel_url: `${baseUrl}/donate?${cancelQuery(request)}`,
+  };
+}
+
+/** Brings the donor back to a form that still holds their choices. */
+function cancelQuery(request: DonationRequest): string {
+  const query = new URLSearchParams({ amount: toMajorString(request.gift), frequency: request.frequency });
+  if (request.coverFees) query.set('cover_fees', '1');
+  for (const key of ['campaign', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'article_url', 'article_title'] as const) {
+    const value = request.attribution[key];
+    if (value) query.set(key, value);
+  }
+  if (request.returnTo) query.set('return_to', request.returnTo);
+  query.set('canceled', '1');
+  return query.toString();
+}

@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import type { FieldError } from '../lib/errors';
+import { formatMoney, grossUpForFees, parseMajorAmount } from '../lib/money';
+import type { GivingSettings } from '../settings/settings';
+
+/**
+ * The donate form: `POST /donate` fields as in DESIGN.md's public contract.
+ * The server computes every amount; nothing the browser says about totals is
+ * trusted.
+ */
+
+export const FREQUENCIES = ['once', 'monthly', 'annual'] as const;
+export type Frequency = (typeof FREQUENCIES)[number];
+
+const CHECKBOX_ON = new Set(['on', '1', 'true', 'yes']);
+// Control characters (other than tab/newline) have no business in any field.
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/;
+
+const text = (label: string, max: number) =>
+  z
+    .string({ error: `${label} must be text` })
+    .max(max, `${label} must be at most ${max} characters`)
+    .refine((s) => !CONTROL_CHARS.test(s), `${label} contains characters we can't accept`)
+    .transform((s) => s.trim())
+    .optional();
+
+const checkbox = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => {
+    const last = Array.isArray(v) ? v[v.length - 1] : v;
+    return last !== undefined && CHECKBOX_ON.has(last.toLowerCase());
+  });
+
+const httpUrl = (label: string) =>
+  text(label, 2048).refine((s) => {
+    if (!s) return true;
+    try {
+      const url = new URL(s);
+      return url.protocol === 'https:' || url.protocol === 'http:';
+    } catch {
+      return false;
+    }
+  }, `${label} must be a web address starting with https://`);
+
+/** Shape of the raw form; amount rules need settings, so they are checked after. */
+const rawFormSchema = z.object({
+  amount: z.string({ error: 'Choose or enter an amount' }).optional(),
+  amount_other: z.string({ error: 'Enter an amount' }).optional(),
+  frequency: z
+    .enum(FREQUENCIES, { error: 'Choose how often to give: once, monthly or annual' })
+    .optional()
+    .default('once'),
+  email: text('Email', 254).refine(
+    (s) => !s || EMAIL.test(s),
+    'Enter an email address like name@example.com',
+  ),
+  cover_fees: checkbox,
+  anonymous: checkbox,
+  tribute_name: text('Dedication name', 200).refine(
+    (s) => !s || !/[<>]/.test(s),
+    "Dedication name can't contain < or >",
+  ),
+  comment: text('Comment', 1000),
+  article_url: httpUrl('Article address'),
+  article_title: text('Article title', 300),
+  campaign: text('Campaign', 200),
+  utm_source: text('utm_source', 200),
+  utm_medium: text('utm_medium', 200),
+  utm_campaign: text('utm_campaign', 200),
+  utm_content: text('utm_content', 200),
+  cta_variant: text('CTA variant', 100),
+  return_to: text('Return address', 2048),
+});
+
+export type RawDonationForm = z.input<typeof rawFormSchema>;
+
+export interface DonationRequest {
+  frequency: Frequency;
+  /** The gift itself, minor units. */
+  gift: number;
+  /** What Checkout charges: the gift plus fee coverage when chosen. */
+  total: number;
+  feeAmount: number;
+  coverFees: boolean;
+  currency: string;
+  email: string | null;
+  anonymous: boolean;
+  tributeName: string | null;
+  comment: string | null;
+  returnTo: string | null;
+  attribution: Attribution;
+}
+
+export interface Attribution {
+  article_url: string | null;
+  article_title: string | null;
+  campaign: string | null;
+  utm_source: string | null;
+  utm_medium: string | null;
+  utm_campaign: string | null;
+  utm_content: string | null;
+  cta_variant: string | null;
+  referrer: string | null;
+}
+
+export type ParseResult =
+  | { ok: true; value: DonationRequest }
+  | { ok: false; errors: FieldError[] };
+
+export interface ParseContext {
+  giving: GivingSettings;
+  /** Decides whether `return_to` may be kept (allowed origins). */
+  isAllowedReturn: (url: string) => boolean;
+  referrer: string | null;
+}
+
+export function parseDonationForm(body: unknown, ctx: ParseContext): ParseResult {
+  const parsed = rawFormSchema.safeParse(body ?? {});
+  const errors: FieldError[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0] ?? 'form');
+      if (!errors.some((e) => e.field === field)) errors.push({ field, message: issue.message });
+    }
+  }
+  const raw = (body ?? {}) as Record<string, unknown>;
+  const gift = parseGift(raw, ctx.giving, errors);
+  if (!parsed.success || gift === null) return { ok: false, errors };
+
+  const form = parsed.data;
+  const coverFees = form.cover_fees;
+  const fee = { percentBps: ctx.giving.fee_percent_bps, fixed: ctx.giving.fee_fixed };
+  const total = coverFees ? grossUpForFees(gift, fee) : gift;
+  const orNull = (s: string | undefined) => (s ? s : null);
+  return {
+    ok: true,
+    value: {
+      frequency: form.frequency,
+      gift,
+      total,
+      feeAmount: total - gift,
+      coverFees,
+      currency: ctx.giving.currency,
+      email: form.email ? form.email.toLowerCase() : null,
+      anonymous: form.anonymous,
+      tributeName: orNull(form.tribute_name),
+      comment: orNull(form.comment),
+      returnTo: form.return_to && ctx.isAllowedReturn(form.return_to) ? form.return_to : null,
+      attribution: {
+        article_url: orNull(form.article_url),
+        article_title: orNull(form.article_title),
+        campaign: orNull(form.campaign),
+        utm_source: orNull(form.utm_source),
+        utm_medium: orNull(form.utm_medium),
+        utm_campaign: orNull(form.utm_campaign),
+        utm_content: orNull(form.utm_content),
+        cta_variant: orNull(form.cta_variant),
+        referrer: ctx.referrer ? ctx.referrer.slice(0, 2048) : null,
+      },
+    },
+  };
+}
+
+/**
+ * The amount comes from `amount` (a preset or typed value, in major units) or,
+ * when the page's "other" radio is chosen, from `amount_other`.
+ */
+function parseGift(raw: Record<string, unknown>, giving: GivingSettings, errors: FieldError[]): number | null {
+  const usesOther = raw.amount === 'other';
+  const field = usesOther ? 'amount_other' : 'amount';
+  const value = usesOther ? raw.amount_other : raw.amount;
+  if (errors.some((e) => e.field === 'amount' || e.field === 'amount_other')) return null;
+  const fail = (message: string) => {
+    errors.push({ field, message });
+    return null;
+  };
+  if (typeof value !== 'string' || value.trim() === '') return fail('Choose or enter an amount');
+  const minor = parseMajorAmount(value);
+  if (minor === null) return fail('Enter an amount in dollars, like 25 or 25.50');
+  if (minor < giving.min_amount) {
+    return fail(`The smallest gift we can take is ${formatMoney(giving.min_amount, giving.currency)}`);
+  }
+  if (minor > giving.max_amount) {
+    return fail(
+      `Gifts above ${formatMoney(giving.max_amount, giving.currency)} can't be made online; please contact us`,
+    );
+  }
+  return minor;
+}

@@ -1,0 +1,106 @@
+import express, { Router, type Request, type Response } from 'express';
+import type Stripe from 'stripe';
+import { z } from 'zod';
+import type { Db } from '../db/knex';
+import { BadRequestError, NotFoundError, UpstreamError, type FieldError } from '../lib/errors';
+import type { Logger } from '../lib/logger';
+import type { SettingsCache } from '../settings/settings';
+import { createDonationCheckout } from './create-checkout-session';
+import { parseDonationForm } from './donation-form';
+import { findDonationByCheckoutSession } from './donation-queries';
+import { donatePageModel, formValuesFromQuery, type FormValues } from './donate-page-model';
+import { thanksPageModel } from './thanks-page-model';
+
+export interface GivingDeps {
+  db: Db;
+  stripe: Stripe;
+  settings: SettingsCache;
+  logger: Logger;
+  baseUrl: string;
+  isAllowedReturn: (url: string) => boolean;
+}
+
+const thanksQuery = z.object({
+  session_id: z
+    .string({ error: 'session_id is required' })
+    .regex(/^cs_(test|live)_[A-Za-z0-9]{1,200}$/, 'session_id is not a Checkout Session id'),
+});
+
+export function givingRouter(deps: GivingDeps): Router {
+  const router = Router();
+  // Generous enough that an over-long comment is answered with a 422 naming
+  // the field rather than a bare 413.
+  const form = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 });
+
+  router.get('/donate', async (req, res) => {
+    const settings = await deps.settings.get();
+    const values = formValuesFromQuery(req.query as Record<string, unknown>, settings.giving);
+    const notice = req.query.canceled ? 'Your donation was not completed, and you were not charged.' : null;
+    res.render('giving/donate', donatePageModel(settings, values, [], { notice }));
+  });
+
+  router.post('/donate', form, async (req, res) => {
+    const settings = await deps.settings.get();
+    const parsed = parseDonationForm(req.body, {
+      giving: settings.giving,
+      isAllowedReturn: deps.isAllowedReturn,
+      referrer: req.get('referer') ?? null,
+    });
+    const values = req.body as FormValues;
+    if (!parsed.ok) return renderForm(res, 422, settings, values, parsed.errors);
+    if (parsed.value.frequency !== 'once') {
+      // The form and contract already offer memberships; billing them arrives
+      // with the memberships feature. Until then, say so and write nothing.
+      return renderForm(res, 422, settings, values, [
+        { field: 'frequency', message: 'Monthly and annual memberships are coming soon. You can give once today.' },
+      ]);
+    }
+    try {
+      const { url } = await createDonationCheckout(
+        { db: deps.db, stripe: deps.stripe, baseUrl: deps.baseUrl, logger: req.log },
+        settings,
+        parsed.value,
+      );
+      res.redirect(303, url);
+    } catch (error) {
+      if (!(error instanceof UpstreamError)) throw error;
+      renderForm(res, error.status, settings, values, [], `${error.message} Nothing was charged. Please try again in a few minutes.`);
+    }
+  });
+
+  router.get('/donate/thanks', async (req: Request, res: Response) => {
+    const query = thanksQuery.safeParse(req.query);
+    if (!query.success) throw new BadRequestError(query.error.issues[0]?.message ?? 'Bad session id', 'invalid_session_id');
+    const sessionId = query.data.session_id;
+    const settings = await deps.settings.get();
+    let session: Stripe.Checkout.Session;
+    try {
+      // Read-only: the webhook records the gift; this page only reports it.
+      session = await deps.stripe.checkout.sessions.retrieve(sessionId);
+    } catch (error) {
+      const stripeError = error as Stripe.errors.StripeError;
+      if (stripeError?.statusCode === 404) throw new NotFoundError('We could not find that donation.');
+      req.log.error({ stripe_error_type: stripeError?.type }, 'could not read checkout session');
+      throw new UpstreamError(
+        'We could not confirm your donation just now. If you completed payment, your receipt is on its way.',
+        503,
+        'payments_unavailable',
+      );
+    }
+    const donation = await findDonationByCheckoutSession(deps.db, session.id);
+    res.render('giving/thanks', thanksPageModel(settings, session, donation ?? null, deps.isAllowedReturn));
+  });
+
+  return router;
+}
+
+function renderForm(
+  res: Response,
+  status: number,
+  settings: Awaited<ReturnType<SettingsCache['get']>>,
+  values: FormValues,
+  errors: FieldError[],
+  formError: string | null = null,
+) {
+  res.status(status).render('giving/donate', donatePageModel(settings, values, errors, { formError }));
+}

@@ -1,0 +1,87 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
+import { createDb, migrateToLatest } from './db/knex';
+import { createLogger } from './lib/logger';
+import { createStripeClient } from './stripe/client';
+import { startStripeEmulator, type RunningEmulator } from './stripe/emulator';
+
+/** Process entry: config -> database -> migrations -> (emulator) -> app -> listen. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+
+  let embedded: EmbeddedPostgres | null = null;
+  let databaseUrl: string;
+  if ('url' in config.database) {
+    databaseUrl = config.database.url;
+  } else {
+    // Pool of 8 against a socket server that accepts more, as PGlite needs.
+    embedded = await startEmbeddedPostgres({ dataDir: config.database.embedded.dataDir, maxConnections: 32 });
+    databaseUrl = embedded.url;
+    logger.info({ data_dir: config.database.embedded.dataDir }, 'using embedded PostgreSQL (set DATABASE_URL for a server)');
+  }
+  const db = createDb({ url: databaseUrl, poolMax: embedded ? 8 : 10 });
+  const applied = await migrateToLatest(db);
+  if (applied.length > 0) logger.info({ migrations: applied.length }, 'applied migrations');
+
+  // Listen first so the emulator knows where to deliver webhooks even on PORT=0.
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(config.port, resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  let emulator: RunningEmulator | null = null;
+  if (config.stripe.emulator) {
+    emulator = await startStripeEmulator({
+      port: config.stripe.emulator.port,
+      webhookUrl: `http://127.0.0.1:${port}/webhooks/stripe`,
+      webhookSecret: config.stripe.webhookSecret,
+      logger,
+    });
+    logger.info({ url: emulator.url }, 'using the local Stripe emulator (set STRIPE_SECRET_KEY for Stripe)');
+  }
+  const stripe = createStripeClient(
+    config,
+    emulator ? { host: '127.0.0.1', port: emulator.port, protocol: 'http' } : undefined,
+  );
+  const checkoutOrigins = emulator
+    ? [new URL(emulator.url).origin, `http://localhost:${emulator.port}`, `http://127.0.0.1:${emulator.port}`]
+    : ['https://checkout.stripe.com'];
+  const app = createApp({ config, db, stripe, logger, checkoutOrigins });
+  server.on('request', app);
+  logger.info({ port, url: config.env === 'production' ? config.baseUrl : `http://localhost:${port}/donate` }, 'Sustain is listening');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.closeIdleConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await emulator?.close();
+    await db.destroy();
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Sustain failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (process.env.LOG_LEVEL === 'debug' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,205 @@
+import nock from 'nock';
+import request from 'supertest';
+import { bootTestApp, NEWSROOM_ORIGIN, type TestApp } from '../../support/app';
+
+const STRIPE = 'https://api.stripe.com';
+
+let sessionCounter = 0;
+
+function stubCheckoutCreate(capture: { body?: Record<string, string>; headers?: Record<string, unknown> } = {}) {
+  sessionCounter += 1;
+  const id = `cs_test_created${sessionCounter}`;
+  return nock(STRIPE)
+    .post('/v1/checkout/sessions', (body) => {
+      capture.body = body as Record<string, string>;
+      return true;
+    })
+    .reply(function (_uri, _body) {
+      capture.headers = this.req.headers;
+      return [200, { id, object: 'checkout.session', url: `https://checkout.stripe.com/c/pay/${id}` }];
+    });
+}
+
+describe('POST /donate', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await bootTestApp();
+  });
+  beforeEach(() => t.reset());
+  afterAll(() => t.close());
+
+  const donationCount = async () => Number((await t.db('donations').count({ n: '*' }))[0]!.n);
+
+  describe('rejects bad input with 422, the form re-rendered, and nothing written', () => {
+    it.each([
+      ['a negative amount', { amount: '-5' }, 'amount', 'like 25 or 25.50'],
+      ['a zero amount', { amount: '0' }, 'amount', 'smallest gift'],
+      ['text as the amount', { amount: 'abc' }, 'amount', 'like 25 or 25.50'],
+      ['three decimals', { amount: '10.999' }, 'amount', 'like 25 or 25.50'],
+      ['a huge amount', { amount: '100000.01' }, 'amount', 'be made online; please contact us'],
+      ['an absurd amount', { amount: '99999999999999' }, 'amount', 'like 25 or 25.50'],
+      ['below the minimum', { amount: '0.99' }, 'amount', 'smallest gift we can take is $1.00'],
+      ['an empty "other" amount', { amount: 'other', amount_other: '' }, 'amount_other', 'Choose or enter an amount'],
+      ['no amount at all', {}, 'amount', 'Choose or enter an amount'],
+      ['an unknown frequency', { amount: '25', frequency: 'weekly' }, 'frequency', 'once, monthly or annual'],
+      ['a malformed email', { amount: '25', email: 'not-an-email' }, 'email', 'name@example.com'],
+      ['a 10 KB comment', { amount: '25', comment: 'x'.repeat(10_240) }, 'comment', 'at most 1000 characters'],
+      ['HTML in the dedication name', { amount: '25', tribute_name: '<script>alert(1)</script>' }, 'tribute_name', 'contain &lt; or &gt;'],
+      ['a javascript: article URL', { amount: '25', article_url: 'javascript:alert(1)' }, '', 'Article address must be a web address'],
+      ['a repeated amount field', { amount: ['25', '50'] }, 'amount', ''],
+    ])('%s', async (_label, form, field, message) => {
+      const res = await request(t.app).post('/donate').type('form').send(form);
+      expect(res.status).toBe(422);
+      expect(res.type).toBe('text/html');
+      expect(res.text).toContain('problem');
+      // Visible fields carry their message next to the control; hidden ones only in the summary.
+      if (field) expect(res.text).toContain(`id="${field}-error"`);
+      if (message) expect(res.text).toContain(message);
+      expect(await donationCount()).toBe(0);
+    });
+
+    it('keeps what the donor typed when re-rendering', async () => {
+      const res = await request(t.app)
+        .post('/donate')
+        .type('form')
+        .send({ amount: 'other', amount_other: '12.345', email: 'ada@example.com', comment: 'Keep it up', tribute_name: 'Grace' });
+      expect(res.status).toBe(422);
+      expect(res.text).toContain('value="12.345"');
+      expect(res.text).toContain('value="ada@example.com"');
+      expect(res.text).toContain('>Keep it up</textarea>');
+      expect(res.text).toContain('value="Grace"');
+      expect(res.text).toContain('href="#amount_other"');
+    });
+
+    it('escapes what it echoes back', async () => {
+      const res = await request(t.app).post('/donate').type('form').send({ amount: 'abc', comment: '<b>bold</b>' });
+      expect(res.status).toBe(422);
+      expect(res.text).toContain('&lt;b&gt;bold&lt;/b&gt;');
+      expect(res.text).not.toContain('<b>bold</b>');
+    });
+
+    it('says memberships are coming soon for monthly and writes nothing', async () => {
+      const res = await request(t.app).post('/donate').type('form').send({ amount: '25', frequency: 'monthly' });
+      expect(res.status).toBe(422);
+      expect(res.text).toContain('coming soon');
+      expect(await donationCount()).toBe(0);
+    });
+  });
+
+  it('opens a Checkout Session with server-computed amounts and our id, then redirects to it', async () => {
+    const capture: { body?: Record<string, string>; headers?: Record<string, unknown> } = {};
+    const scope = stubCheckoutCreate(capture);
+    const res = await request(t.app)
+      .post('/donate')
+      .type('form')
+      .send({
+        amount: 'other',
+        amount_other: '25',
+        frequency: 'once',
+        cover_fees: 'on',
+        email: 'Ada@Example.com',
+        anonymous: 'on',
+        tribute_name: 'Grace Hopper',
+        comment: 'For the schools coverage',
+        article_url: `${NEWSROOM_ORIGIN}/2026/11/schools`,
+        article_title: 'Schools budget',
+        campaign: 'year-end',
+        utm_source: 'newsletter',
+        utm_medium: 'email',
+        utm_campaign: 'giving-tuesday',
+        return_to: `${NEWSROOM_ORIGIN}/2026/11/schools`,
+      });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toMatch(/^https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_created\d+$/);
+    expect(scope.isDone()).toBe(true);
+
+    const donation = await t.db('donations').first();
+    expect(donation).toMatchObject({
+      status: 'pending',
+      frequency: 'once',
+      currency: 'usd',
+      amount: 2606,
+      fee_amount: 106,
+      fee_covered: true,
+      email: 'ada@example.com',
+      anonymous: true,
+      tribute_name: 'Grace Hopper',
+      comment: 'For the schools coverage',
+      article_url: `${NEWSROOM_ORIGIN}/2026/11/schools`,
+      article_title: 'Schools budget',
+      campaign: 'year-end',
+      utm_source: 'newsletter',
+      utm_medium: 'email',
+      utm_campaign: 'giving-tuesday',
+      return_to: `${NEWSROOM_ORIGIN}/2026/11/schools`,
+      stripe_checkout_session_id: res.headers.location!.split('/').pop(),
+    });
+
+    expect(capture.headers!['idempotency-key']).toBe(`donation-checkout-${donation.id}`);
+    expect(capture.body).toEqual({
+      mode: 'payment',
+      submit_type: 'donate',
+      customer_creation: 'always',
+      customer_email: 'ada@example.com',
+      client_reference_id: donation.id,
+      'line_items[0][quantity]': '1',
+      'line_items[0][price_data][currency]': 'usd',
+      'line_items[0][price_data][unit_amount]': '2606',
+      'line_items[0][price_data][product_data][name]': 'Donation to Our Newsroom',
+      'line_items[0][price_data][product_data][description]': 'Includes $1.06 to cover processing fees',
+      'metadata[donation_id]': donation.id,
+      'metadata[source]': 'sustain',
+      'payment_intent_data[metadata][donation_id]': donation.id,
+      'payment_intent_data[metadata][source]': 'sustain',
+      'payment_intent_data[description]': 'Donation to Our Newsroom',
+      success_url: 'http://localhost:3000/donate/thanks?session_id={CHECKOUT_SESSION_ID}',
+      cancel_url: expect.stringMatching(/^http:\/\/localhost:3000\/donate\?amount=25&frequency=once&cover_fees=1&/),
+    });
+  });
+
+  it('charges a preset amount exactly when fees are not covered, and drops a return_to on a foreign origin', async () => {
+    const capture: { body?: Record<string, string> } = {};
+    stubCheckoutCreate(capture);
+    const res = await request(t.app)
+      .post('/donate')
+      .type('form')
+      .send({ amount: '50', frequency: 'once', return_to: 'https://evil.example.com/phish' });
+    expect(res.status).toBe(303);
+    expect(capture.body!['line_items[0][price_data][unit_amount]']).toBe('5000');
+    expect(capture.body).not.toHaveProperty('customer_email');
+    const donation = await t.db('donations').first();
+    expect(donation).toMatchObject({ amount: 5000, fee_amount: 0, fee_covered: false, return_to: null });
+  });
+
+  it('accepts the smallest and largest allowed gifts', async () => {
+    stubCheckoutCreate();
+    stubCheckoutCreate();
+    expect((await request(t.app).post('/donate').type('form').send({ amount: '1' })).status).toBe(303);
+    expect((await request(t.app).post('/donate').type('form').send({ amount: '100000.00' })).status).toBe(303);
+    const amounts = (await t.db('donations').orderBy('amount').pluck('amount')) as number[];
+    expect(amounts).toEqual([100, 10_000_000]);
+  });
+
+  it('shows a friendly 502 and marks the attempt failed when Stripe rejects the request', async () => {
+    nock(STRIPE)
+      .post('/v1/checkout/sessions')
+      .reply(400, { error: { type: 'invalid_request_error', message: 'Secret internal detail sk_test_leak' } });
+    const res = await request(t.app).post('/donate').type('form').send({ amount: '25' });
+    expect(res.status).toBe(502);
+    expect(res.text).toContain('Nothing was charged');
+    expect(res.text).not.toContain('Secret internal detail');
+    expect(res.text).not.toContain('sk_test');
+    const donation = await t.db('donations').first();
+    expect(donation).toMatchObject({ status: 'failed', failure_reason: 'checkout_create:StripeInvalidRequestError' });
+  });
+
+  it('shows a friendly 503 and marks the attempt failed when Stripe cannot be reached', async () => {
+    nock(STRIPE).post('/v1/checkout/sessions').replyWithError('socket hang up');
+    const res = await request(t.app).post('/donate').type('form').send({ amount: '25' });
+    expect(res.status).toBe(503);
+    expect(res.text).toContain('not answering right now');
+    expect(res.text).not.toContain('socket hang up');
+    const donation = await t.db('donations').first();
+    expect(donation).toMatchObject({ status: 'failed', failure_reason: 'checkout_create:StripeConnectionError' });
+  });
+});
