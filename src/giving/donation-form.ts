@@ -14,6 +14,7 @@ export type Frequency = (typeof FREQUENCIES)[number];
 
 const CHECKBOX_ON = new Set(['on', '1', 'true', 'yes']);
 // Control characters (other than tab/newline) have no business in any field.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/;
 

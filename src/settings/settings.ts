@@ -83,3 +83,8 @@ export class SettingsCache {
     this.value = null;
   }
 }
+
+/** What a fresh install uses before staff change anything. */
+export function defaultSettings(): Settings {
+  return settingsSchema.parse({});
+}

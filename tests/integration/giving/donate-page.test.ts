@@ -1,0 +1,148 @@
+import nock from 'nock';
+import request from 'supertest';
+import { writeSetting } from '../../../src/settings/settings';
+import { bootTestApp, NEWSROOM_ORIGIN, type TestApp } from '../../support/app';
+import { checkoutSession } from '../../support/stripe-fixtures';
+
+describe('GET /donate', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await bootTestApp();
+  });
+  beforeEach(() => t.reset());
+  afterAll(() => t.close());
+
+  it('shows the headline, the preset amounts with $25 chosen, and every form control with a label', async () => {
+    const res = await request(t.app).get('/donate');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<h1 id="donate-title">Support our non-profit journalism</h1>');
+    for (const [value, label] of [['10', '$10'], ['25', '$25'], ['50', '$50'], ['100', '$100']]) {
+      expect(res.text).toContain(`<label for="amount-${value}">${label}</label>`);
+    }
+    expect(res.text).toMatch(/id="amount-25" value="25" checked/);
+    expect(res.text).toMatch(/id="frequency-once" value="once" checked/);
+    for (const id of ['amount-other', 'amount_other', 'frequency-monthly', 'frequency-annual', 'cover_fees', 'email', 'anonymous', 'tribute_name', 'comment']) {
+      expect(res.text).toContain(`for="${id}"`);
+      expect(res.text).toContain(`id="${id}"`);
+    }
+    expect(res.text).toContain('That adds $1.06 to a $25 gift.');
+  });
+
+  it('presets amount, frequency and attribution from the query string', async () => {
+    const res = await request(t.app).get('/donate').query({
+      amount: '35',
+      frequency: 'annual',
+      campaign: 'year-end',
+      utm_source: 'newsletter',
+      return_to: `${NEWSROOM_ORIGIN}/story`,
+    });
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/id="amount-other" value="other" checked/);
+    expect(res.text).toContain('id="amount_other" value="35"');
+    expect(res.text).toMatch(/id="frequency-annual" value="annual" checked/);
+    expect(res.text).toContain('<input type="hidden" name="campaign" value="year-end">');
+    expect(res.text).toContain('<input type="hidden" name="utm_source" value="newsletter">');
+    expect(res.text).toContain(`<input type="hidden" name="return_to" value="${NEWSROOM_ORIGIN}/story">`);
+  });
+
+  it('ignores nonsense in the query rather than failing', async () => {
+    const res = await request(t.app).get('/donate').query({ amount: 'lots', frequency: 'hourly' });
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/id="amount-25" value="25" checked/);
+    expect(res.text).toMatch(/id="frequency-once" value="once" checked/);
+  });
+
+  it('uses the headline, copy and presets from settings', async () => {
+    await writeSetting(t.db, 'giving', { headline: 'Keep the Ledger free', intro: 'We answer to readers.', presets: [500, 1500], default_amount: 1500 });
+    await writeSetting(t.db, 'organization', { name: 'The Ledger' });
+    const fresh = await bootTestApp();
+    try {
+      const res = await request(fresh.app).get('/donate');
+      expect(res.text).toContain('Keep the Ledger free');
+      expect(res.text).toContain('We answer to readers.');
+      expect(res.text).toContain('<label for="amount-5">$5</label>');
+      expect(res.text).toMatch(/id="amount-15" value="15" checked/);
+      expect(res.text).toContain('<span class="site-name">The Ledger</span>');
+      expect(res.text).not.toContain('for="amount-25"');
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('tells a donor who came back from Checkout that nothing was charged', async () => {
+    const res = await request(t.app).get('/donate').query({ amount: '25', canceled: '1' });
+    expect(res.text).toContain('you were not charged');
+  });
+});
+
+describe('GET /donate/thanks', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await bootTestApp();
+  });
+  beforeEach(() => t.reset());
+  afterAll(() => t.close());
+
+  it('thanks the donor with the amount and links back to the allowed article, writing nothing', async () => {
+    const [donation] = await t
+      .db('donations')
+      .insert({
+        status: 'pending',
+        currency: 'usd',
+        amount: 2606,
+        stripe_checkout_session_id: 'cs_test_thanks1',
+        return_to: `${NEWSROOM_ORIGIN}/2026/11/schools`,
+        article_title: 'Schools budget',
+      })
+      .returning('*');
+    nock('https://api.stripe.com')
+      .get('/v1/checkout/sessions/cs_test_thanks1')
+      .reply(200, checkoutSession({ id: 'cs_test_thanks1', donationId: donation.id, amount_total: 2606 }));
+    const res = await request(t.app).get('/donate/thanks').query({ session_id: 'cs_test_thanks1' });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('Thank you!');
+    expect(res.text).toContain('<strong>$26.06</strong>');
+    expect(res.text).toContain(`href="${NEWSROOM_ORIGIN}/2026/11/schools"`);
+    expect(res.text).toContain('Back to “Schools budget”');
+    expect(await t.db('donations').where({ id: donation.id }).first()).toMatchObject({ status: 'pending', donor_id: null });
+    expect(await t.db('donors').count({ n: '*' })).toEqual([{ n: 0 }]);
+  });
+
+  it('offers no link back when the donation had no allowed return address', async () => {
+    nock('https://api.stripe.com').get('/v1/checkout/sessions/cs_test_thanks2').reply(200, checkoutSession({ id: 'cs_test_thanks2' }));
+    const res = await request(t.app).get('/donate/thanks').query({ session_id: 'cs_test_thanks2' });
+    expect(res.status).toBe(200);
+    expect(res.text).not.toContain('Back to');
+  });
+
+  it('says the payment is processing for a delayed payment method', async () => {
+    nock('https://api.stripe.com')
+      .get('/v1/checkout/sessions/cs_test_thanks3')
+      .reply(200, checkoutSession({ id: 'cs_test_thanks3', payment_status: 'unpaid' }));
+    const res = await request(t.app).get('/donate/thanks').query({ session_id: 'cs_test_thanks3' });
+    expect(res.text).toContain('your donation is processing');
+  });
+
+  it('answers 400 for a missing or malformed session id without calling Stripe', async () => {
+    expect((await request(t.app).get('/donate/thanks')).status).toBe(400);
+    const res = await request(t.app).get('/donate/thanks').query({ session_id: '../../v1/customers' });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('not a Checkout Session id');
+  });
+
+  it('answers 404 for a session Stripe does not know', async () => {
+    nock('https://api.stripe.com')
+      .get('/v1/checkout/sessions/cs_test_unknown')
+      .reply(404, { error: { type: 'invalid_request_error', code: 'resource_missing', message: 'No such checkout.session' } });
+    const res = await request(t.app).get('/donate/thanks').query({ session_id: 'cs_test_unknown' });
+    expect(res.status).toBe(404);
+    expect(res.text).not.toContain('No such checkout.session');
+  });
+
+  it('answers 503 with a calm message when Stripe is unreachable', async () => {
+    nock('https://api.stripe.com').get('/v1/checkout/sessions/cs_test_down').replyWithError('connect ECONNREFUSED');
+    const res = await request(t.app).get('/donate/thanks').query({ session_id: 'cs_test_down' });
+    expect(res.status).toBe(503);
+    expect(res.text).toContain('your receipt is on its way');
+  });
+});

@@ -1,0 +1,48 @@
+import { parseDonationForm, type ParseContext } from '../../src/giving/donation-form';
+import { defaultSettings } from '../../src/settings/settings';
+
+const ctx: ParseContext = {
+  giving: defaultSettings().giving,
+  isAllowedReturn: (url) => url.startsWith('https://news.example.org/'),
+  referrer: 'https://news.example.org/story',
+};
+
+describe('parseDonationForm', () => {
+  it('computes the total from the gift and the fee policy, ignoring any total the browser sends', () => {
+    const result = parseDonationForm({ amount: '25', cover_fees: 'on', total: '1', amount_total: '1' }, ctx);
+    expect(result).toMatchObject({ ok: true, value: { gift: 2500, total: 2606, feeAmount: 106, coverFees: true } });
+  });
+
+  it('reads "other" from amount_other', () => {
+    const result = parseDonationForm({ amount: 'other', amount_other: '$42.50' }, ctx);
+    expect(result).toMatchObject({ ok: true, value: { gift: 4250, total: 4250, feeAmount: 0 } });
+  });
+
+  it('defaults the frequency to once and lower-cases the email', () => {
+    const result = parseDonationForm({ amount: '10', email: ' Ada@Example.COM ' }, ctx);
+    expect(result).toMatchObject({ ok: true, value: { frequency: 'once', email: 'ada@example.com' } });
+  });
+
+  it('keeps return_to only on an allowed origin', () => {
+    const kept = parseDonationForm({ amount: '10', return_to: 'https://news.example.org/a' }, ctx);
+    const dropped = parseDonationForm({ amount: '10', return_to: 'https://elsewhere.example/a' }, ctx);
+    expect(kept.ok && kept.value.returnTo).toBe('https://news.example.org/a');
+    expect(dropped.ok && dropped.value.returnTo).toBeNull();
+  });
+
+  it('records the referrer as attribution', () => {
+    const result = parseDonationForm({ amount: '10' }, ctx);
+    expect(result.ok && result.value.attribution.referrer).toBe('https://news.example.org/story');
+  });
+
+  it('reports every bad field at once', () => {
+    const result = parseDonationForm({ amount: 'abc', email: 'nope', frequency: 'weekly', comment: 'x'.repeat(1001) }, ctx);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors.map((e) => e.field).sort()).toEqual(['amount', 'comment', 'email', 'frequency']);
+  });
+
+  it('rejects control characters in free text', () => {
+    const result = parseDonationForm({ amount: '10', tribute_name: 'Ada\u0000' }, ctx);
+    expect(!result.ok && result.errors[0]!.field).toBe('tribute_name');
+  });
+});
