@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, type Config } from './config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
 import { createDb, migrateToLatest } from './db/knex';
 import { createLogger } from './lib/logger';
@@ -10,7 +10,7 @@ import { startStripeEmulator, type RunningEmulator } from './stripe/emulator';
 
 /** Process entry: config -> database -> migrations -> (emulator) -> app -> listen. */
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig(process.env);
   } catch (error) {
@@ -30,7 +30,11 @@ async function main(): Promise<void> {
     // Pool of 8 against a socket server that accepts more, as PGlite needs.
     embedded = await startEmbeddedPostgres({ dataDir: config.database.embedded.dataDir, maxConnections: 32 });
     databaseUrl = embedded.url;
-    logger.info({ data_dir: config.database.embedded.dataDir }, 'using embedded PostgreSQL (set DATABASE_URL for a server)');
+    // The URL holds no secret (loopback only, fixed local credentials); logging it lets a developer psql in.
+    logger.info(
+      { data_dir: config.database.embedded.dataDir, database_url: embedded.url },
+      'using embedded PostgreSQL (set DATABASE_URL for a server)',
+    );
   }
   const db = createDb({ url: databaseUrl, poolMax: embedded ? 8 : 10 });
   const applied = await migrateToLatest(db);
@@ -40,6 +44,8 @@ async function main(): Promise<void> {
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   const port = (server.address() as AddressInfo).port;
+  // PORT=0 picks a free port; the default BASE_URL must name the real one.
+  if (config.port === 0) config = loadConfig({ ...process.env, PORT: String(port) });
 
   let emulator: RunningEmulator | null = null;
   if (config.stripe.emulator) {

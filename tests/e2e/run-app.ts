@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+export interface RunningApp {
+  baseUrl: string;
+  emulatorUrl: string;
+  databaseUrl: string;
+  dataDir: string;
+  logs: string[];
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts the real product the way `npm start` does, on its embedded defaults
+ * (embedded PostgreSQL, the Stripe emulator), in a fresh data folder. Only the
+ * ports are chosen freely so parallel runs do not collide.
+ */
+export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sustain-e2e-'));
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'src/main.ts')], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      DATA_DIR: path.join(dataDir, 'data'),
+      PORT: '0',
+      STRIPE_EMULATOR_PORT: '0',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: string[] = [];
+  const found: Record<string, string> = {};
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`app did not start:\n${logs.join('\n')}`)), 60_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`app exited with ${code}:\n${logs.join('\n')}`));
+    });
+    readline.createInterface({ input: child.stderr! }).on('line', (line) => logs.push(line));
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      logs.push(line);
+      let entry: Record<string, unknown>;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        return;
+      }
+      if (typeof entry.database_url === 'string') found.databaseUrl = entry.database_url;
+      if (entry.msg === 'using the local Stripe emulator (set STRIPE_SECRET_KEY for Stripe)') found.emulatorUrl = String(entry.url);
+      if (entry.msg === 'Sustain is listening') {
+        found.baseUrl = `http://localhost:${entry.port}`;
+        clearTimeout(timer);
+        child.removeAllListeners('exit');
+        resolve();
+      }
+    });
+  });
+  try {
+    await ready;
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    baseUrl: found.baseUrl!,
+    emulatorUrl: found.emulatorUrl!,
+    databaseUrl: found.databaseUrl!,
+    dataDir,
+    logs,
+    stop: () => stopChild(child, dataDir),
+  };
+}
+
+function stopChild(child: ChildProcess, dataDir: string): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      resolve(child.exitCode);
+      return;
+    }
+    child.once('exit', (code) => {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      resolve(code);
+    });
+    child.kill('SIGTERM');
+  });
+}
