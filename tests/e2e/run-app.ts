@@ -66,6 +66,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
     await ready;
   } catch (error) {
     child.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
   return {
