@@ -54,6 +54,9 @@ export function createApp(deps: AppDeps): Express {
       strictTransportSecurity: production,
     }),
   );
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: production ? '1d' : 0 }));
 
   // Before any body parser: this route needs the raw bytes.
