@@ -67,6 +67,12 @@ async function main(): Promise<void> {
   const app = createApp({ config, db, stripe, logger, checkoutOrigins });
   server.on('request', app);
   logger.info({ port, url: config.env === 'production' ? config.baseUrl : `http://localhost:${port}/donate` }, 'Sustain is listening');
+  if (emulator) {
+    // One plain line for the person who just typed `npm start`.
+    process.stderr.write(
+      `\nSustain is running: open ${config.baseUrl}/donate and pay with test card 4242 4242 4242 4242.\n\n`,
+    );
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
