@@ -1,0 +1,28 @@
+import type { Db } from '../db/knex';
+import type { OutboxRow } from './email-outbox';
+import type { EmailContext, RenderedEmail } from './render';
+
+/**
+ * Renders one kind of message from an outbox row's data. Templates load what
+ * they show from the database at send time, so a message reflects committed
+ * state and the outbox row stays small.
+ */
+export type EmailTemplate = (db: Db, data: Record<string, unknown>, ctx: EmailContext) => Promise<RenderedEmail>;
+
+/** Every message the product sends, by the name stored in email_outbox.template. */
+export const EMAIL_TEMPLATES: Readonly<Record<string, EmailTemplate>> = {};
+
+export class UnknownTemplateError extends Error {
+  constructor(name: string) {
+    super(`No email template named "${name}"`);
+    this.name = 'UnknownTemplateError';
+  }
+}
+
+export function outboxRenderer(db: Db, ctx: () => Promise<EmailContext>, templates = EMAIL_TEMPLATES) {
+  return async (row: OutboxRow): Promise<RenderedEmail> => {
+    const template = templates[row.template];
+    if (!template) throw new UnknownTemplateError(row.template);
+    return template(db, row.data, await ctx());
+  };
+}
