@@ -12,8 +12,6 @@ export function workerSchema(): string {
   return `sustain_test_${process.env.JEST_WORKER_ID ?? '1'}`;
 }
 
-const TABLES_IN_DELETE_ORDER = ['donations', 'donors', 'stripe_events', 'settings'];
-
 export async function openTestDb(): Promise<Knex> {
   const schema = workerSchema();
   const db = createDb({ url: testDatabaseUrl(), schema, poolMax: 8 });
@@ -21,6 +19,11 @@ export async function openTestDb(): Promise<Knex> {
   return db;
 }
 
+/** Empties every table of the worker's schema except knex's own bookkeeping. */
 export async function resetTestDb(db: Knex): Promise<void> {
-  await db.raw(`truncate ${TABLES_IN_DELETE_ORDER.map((t) => `"${t}"`).join(', ')} cascade`);
+  const tables: string[] = await db('pg_tables')
+    .where({ schemaname: workerSchema() })
+    .whereNotIn('tablename', ['knex_migrations', 'knex_migrations_lock'])
+    .pluck('tablename');
+  if (tables.length > 0) await db.raw(`truncate ${tables.map((t) => `"${t}"`).join(', ')} restart identity cascade`);
 }
