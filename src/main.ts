@@ -5,6 +5,10 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
 import { createDb, migrateToLatest } from './db/knex';
 import { createLogger } from './lib/logger';
+import { OutboxWorker } from './mail/outbox-worker';
+import { outboxRenderer } from './mail/templates';
+import { createMailTransport } from './mail/transport';
+import { SettingsCache } from './settings/settings';
 import { createStripeClient } from './stripe/client';
 import { startStripeEmulator, type RunningEmulator } from './stripe/emulator';
 
@@ -64,13 +68,28 @@ async function main(): Promise<void> {
   const checkoutOrigins = emulator
     ? [new URL(emulator.url).origin, `http://localhost:${emulator.port}`, `http://127.0.0.1:${emulator.port}`]
     : ['https://checkout.stripe.com'];
-  const app = createApp({ config, db, stripe, logger, checkoutOrigins });
+  const settings = new SettingsCache(db);
+  const app = createApp({ config, db, stripe, logger, checkoutOrigins, settings });
   server.on('request', app);
+
+  // The outbox worker runs in every app process by default; rows are claimed
+  // with SKIP LOCKED, so more instances (or `npm run worker`) just share the work.
+  const mail = createMailTransport(config.mail.smtpUrl, db);
+  const baseUrl = config.baseUrl;
+  const worker = new OutboxWorker({
+    db,
+    transport: mail,
+    render: outboxRenderer(db, async () => ({ settings: await settings.get(), baseUrl })),
+    from: config.mail.from,
+    logger,
+  });
+  worker.start();
   logger.info({ port, url: config.env === 'production' ? config.baseUrl : `http://localhost:${port}/donate` }, 'Sustain is listening');
   if (emulator) {
     // One plain line for the person who just typed `npm start`.
     process.stderr.write(
-      `\nSustain is running: open ${config.baseUrl}/donate and pay with test card 4242 4242 4242 4242.\n\n`,
+      `\nSustain is running: open ${config.baseUrl}/donate and pay with test card 4242 4242 4242 4242.\n` +
+        (mail.kind === 'dev-mailbox' ? `Email goes to the local mailbox at ${config.baseUrl}/dev/mailbox.\n\n` : '\n'),
     );
   }
 
@@ -83,6 +102,8 @@ async function main(): Promise<void> {
     force.unref();
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await worker.stop();
+    mail.close();
     await emulator?.close();
     await db.destroy();
     await embedded?.stop();

@@ -21,7 +21,7 @@ export interface TestApp {
 }
 
 /** The real app, built the way main.ts builds it, against the test database and nock'd Stripe. */
-export async function bootTestApp(): Promise<TestApp> {
+export async function bootTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await openTestDb();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -31,6 +31,7 @@ export async function bootTestApp(): Promise<TestApp> {
     BASE_URL: TEST_BASE_URL,
     EMBED_ALLOWED_ORIGINS: NEWSROOM_ORIGIN,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...env,
   });
   // No retries: a test's nock interceptor answers once.
   const stripe = createStripeClient(config, undefined, { maxNetworkRetries: 0 });
