@@ -33,7 +33,13 @@
     feeText.textContent = 'That adds ' + money.format((total - gift) / 100) + ', for a total of ' + money.format(total / 100) + '.';
   }
 
-  form.addEventListener('change', update);
+  // Picking a preset clears a typed amount: the server takes a typed amount
+  // over a preset, which is what a donor without this script means.
+  form.addEventListener('change', function (event) {
+    var target = event.target;
+    if (other && target && target.name === 'amount' && target.value !== 'other') other.value = '';
+    update();
+  });
   form.addEventListener('input', update);
   if (other) {
     other.addEventListener('focus', function () {

@@ -111,8 +111,13 @@ export function loadConfig(env: Env): Config {
     }
   }
 
-  const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   const usesEmulator = e.STRIPE_SECRET_KEY === undefined;
+  if (!usesEmulator && e.STRIPE_WEBHOOK_SECRET === undefined) {
+    // The development secret is public (it is in this file); accepting it with a
+    // real Stripe account would let anyone forge payment events.
+    throw new ConfigError(['STRIPE_WEBHOOK_SECRET: required whenever STRIPE_SECRET_KEY is set']);
+  }
+  const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   const config: Config = {
     env: e.NODE_ENV,
     port: e.PORT,

@@ -46,19 +46,44 @@ async function main(): Promise<void> {
 
   // Listen first so the emulator knows where to deliver webhooks even on PORT=0.
   const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(config.port, resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, resolve);
+    });
+  } catch (error) {
+    await db.destroy();
+    await embedded?.stop();
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(code === 'EADDRINUSE' ? `Port ${config.port} is already in use; set PORT to another port` : String(error), {
+      cause: error,
+    });
+  }
   const port = (server.address() as AddressInfo).port;
   // PORT=0 picks a free port; the default BASE_URL must name the real one.
   if (config.port === 0) config = loadConfig({ ...process.env, PORT: String(port) });
 
   let emulator: RunningEmulator | null = null;
   if (config.stripe.emulator) {
-    emulator = await startStripeEmulator({
-      port: config.stripe.emulator.port,
-      webhookUrl: `http://127.0.0.1:${port}/webhooks/stripe`,
-      webhookSecret: config.stripe.webhookSecret,
-      logger,
-    });
+    try {
+      emulator = await startStripeEmulator({
+        port: config.stripe.emulator.port,
+        webhookUrl: `http://127.0.0.1:${port}/webhooks/stripe`,
+        webhookSecret: config.stripe.webhookSecret,
+        logger,
+      });
+    } catch (error) {
+      server.close();
+      await db.destroy();
+      await embedded?.stop();
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new Error(
+        code === 'EADDRINUSE'
+          ? `Port ${config.stripe.emulator.port} (the local Stripe emulator) is already in use; set STRIPE_EMULATOR_PORT to another port`
+          : String(error),
+        { cause: error },
+      );
+    }
     logger.info({ url: emulator.url }, 'using the local Stripe emulator (set STRIPE_SECRET_KEY for Stripe)');
   }
   const stripe = createStripeClient(

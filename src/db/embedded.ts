@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -39,7 +40,12 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     fs.mkdirSync(options.dataDir, { recursive: true });
     // PGlite has no multi-process safety: two processes on one folder corrupt it.
     releaseLock = takeLock(path.join(options.dataDir, 'sustain.lock'), options.dataDir);
-    pglite = await PGlite.create({ dataDir: path.join(options.dataDir, 'pgdata') });
+    try {
+      pglite = await PGlite.create({ dataDir: path.join(options.dataDir, 'pgdata') });
+    } catch (error) {
+      releaseLock();
+      throw error;
+    }
   } else {
     pglite = await PGlite.create();
   }
@@ -69,24 +75,57 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   };
 }
 
-/** Exclusive lock file holding our pid; a lock whose process is gone is taken over. */
+/**
+ * Exclusive lock file holding our pid. The file appears with its content in
+ * one step (written aside, then hard-linked into place), so no process ever
+ * reads an empty lock; a lock whose process is gone is moved aside under a
+ * unique name before being replaced, so two processes cannot both take it over.
+ */
 function takeLock(lockPath: string, dataDir: string): () => void {
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    try {
-      const fd = fs.openSync(lockPath, 'wx');
-      fs.writeSync(fd, String(process.pid));
-      fs.closeSync(fd);
-      return () => fs.rmSync(lockPath, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(fs.readFileSync(lockPath, 'utf8').trim());
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-        throw new DataDirLockedError(dataDir, holder);
+  const mine = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  fs.writeFileSync(mine, String(process.pid));
+  try {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      try {
+        fs.linkSync(mine, lockPath);
+        return () => fs.rmSync(lockPath, { force: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
-      fs.rmSync(lockPath, { force: true });
+      const holder = readPid(lockPath);
+      if (holder !== null && holder !== process.pid && isAlive(holder)) throw new DataDirLockedError(dataDir, holder);
+      // Stale: move it aside. Only one process wins the rename; if what it moved
+      // turns out to be a live lock taken meanwhile, it puts it back.
+      const aside = `${lockPath}.stale.${randomBytes(4).toString('hex')}`;
+      try {
+        fs.renameSync(lockPath, aside);
+      } catch {
+        continue;
+      }
+      const moved = readPid(aside);
+      if (moved !== null && moved !== holder && isAlive(moved)) {
+        try {
+          fs.linkSync(aside, lockPath);
+        } finally {
+          fs.rmSync(aside, { force: true });
+        }
+        throw new DataDirLockedError(dataDir, moved);
+      }
+      fs.rmSync(aside, { force: true });
     }
+    throw new Error(`Could not take the lock ${lockPath}; remove it if no Sustain process is running`);
+  } finally {
+    fs.rmSync(mine, { force: true });
   }
-  throw new Error(`Could not take the lock ${lockPath}`);
+}
+
+function readPid(file: string): number | null {
+  try {
+    const pid = Number(fs.readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
 }
 
 function isAlive(pid: number): boolean {

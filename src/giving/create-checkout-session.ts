@@ -1,4 +1,4 @@
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import type { Db } from '../db/knex';
 import { UpstreamError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
@@ -6,6 +6,8 @@ import { formatMoney, toMajorString } from '../lib/money';
 import type { Settings } from '../settings/settings';
 import type { DonationRequest } from './donation-form';
 import { attachCheckoutSession, insertPendingDonation, markCheckoutFailed } from './donation-queries';
+
+const StripeError = Stripe.errors.StripeError;
 
 /** Marks our objects in a Stripe account that other tools may share. */
 export const METADATA_SOURCE = 'sustain';
@@ -36,11 +38,17 @@ export async function createDonationCheckout(
       idempotencyKey: `donation-checkout-${donation.id}`,
     });
   } catch (error) {
-    const stripeError = error as Stripe.errors.StripeError;
-    const kind = stripeError?.type ?? 'unknown';
+    if (!(error instanceof StripeError)) {
+      // Our bug, not Stripe's answer: the attempt is dead either way, but the
+      // error goes to the error handler with its stack.
+      await markCheckoutFailed(deps.db, donation.id, 'checkout_create:internal_error');
+      throw error;
+    }
+    const stripeError = error;
+    const kind = stripeError.type;
     await markCheckoutFailed(deps.db, donation.id, `checkout_create:${kind}`);
     deps.logger.error(
-      { donation_id: donation.id, stripe_error_type: kind, stripe_code: stripeError?.code, status: stripeError?.statusCode },
+      { donation_id: donation.id, stripe_error_type: kind, stripe_code: stripeError.code, status: stripeError.statusCode },
       'could not create checkout session',
     );
     throw kind === 'StripeConnectionError' || kind === 'StripeRateLimitError'

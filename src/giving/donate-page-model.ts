@@ -1,7 +1,7 @@
 import type { FieldError } from '../lib/errors';
 import { formatMoney, grossUpForFees, parseMajorAmount, toMajorString } from '../lib/money';
 import type { GivingSettings, Settings } from '../settings/settings';
-import { FREQUENCIES } from './donation-form';
+import { ATTRIBUTION_FIELDS, cleanAttributionValue, type AttributionField } from './attribution';
 
 /** What the form shows: strings exactly as typed, so a re-rendered form keeps them. */
 export interface FormValues {
@@ -21,20 +21,18 @@ export interface FormValues {
   utm_campaign?: string;
   utm_content?: string;
   cta_variant?: string;
+  referrer?: string;
   return_to?: string;
 }
 
-const PASS_THROUGH = [
-  'article_url',
-  'article_title',
-  'campaign',
-  'utm_source',
-  'utm_medium',
-  'utm_campaign',
-  'utm_content',
-  'cta_variant',
-  'return_to',
-] as const;
+/**
+ * Monthly and yearly giving are part of the form and the public contract, but
+ * billing them arrives with memberships; until then the choices are shown as
+ * coming soon and cannot be picked.
+ */
+export const MEMBERSHIPS_AVAILABLE = false;
+
+const ATTRIBUTION_KEYS = Object.keys(ATTRIBUTION_FIELDS) as AttributionField[];
 
 export const FIELD_ORDER = ['amount', 'amount_other', 'frequency', 'cover_fees', 'email', 'anonymous', 'tribute_name', 'comment'];
 
@@ -43,8 +41,8 @@ export const FIELD_ORDER = ['amount', 'amount_other', 'frequency', 'cover_fees',
  * Bad query values are ignored rather than rejected: a link in a newsletter
  * should always open a usable form.
  */
-export function formValuesFromQuery(query: Record<string, unknown>, giving: GivingSettings): FormValues {
-  const str = (key: string) => (typeof query[key] === 'string' ? (query[key] as string).slice(0, 2048) : undefined);
+export function formValuesFromQuery(query: Record<string, string | undefined>, giving: GivingSettings): FormValues {
+  const str = (key: string) => query[key];
   const values: FormValues = {};
   const amount = str('amount');
   const minor = amount ? parseMajorAmount(amount) : null;
@@ -55,12 +53,15 @@ export function formValuesFromQuery(query: Record<string, unknown>, giving: Givi
     values.amount_other = toMajorString(chosen);
   }
   const frequency = str('frequency');
-  values.frequency = frequency && (FREQUENCIES as readonly string[]).includes(frequency) ? frequency : 'once';
+  const offered = MEMBERSHIPS_AVAILABLE ? ['once', 'monthly', 'annual'] : ['once'];
+  values.frequency = frequency && offered.includes(frequency) ? frequency : 'once';
   if (str('cover_fees')) values.cover_fees = 'on';
-  for (const key of PASS_THROUGH) {
-    const value = str(key);
+  for (const key of ATTRIBUTION_KEYS) {
+    const value = cleanAttributionValue(key, str(key));
     if (value) values[key] = value;
   }
+  const returnTo = str('return_to');
+  if (returnTo && returnTo.length <= 2048) values.return_to = returnTo;
   return values;
 }
 
@@ -104,21 +105,23 @@ export function donatePageModel(
     otherAmount: isOther ? (values.amount_other ?? (selected === 'other' ? '' : selected)) : '',
     frequency: typeof values.frequency === 'string' ? values.frequency : 'once',
     frequencies: [
-      { value: 'once', label: 'Once' },
-      { value: 'monthly', label: 'Monthly' },
-      { value: 'annual', label: 'Yearly' },
+      { value: 'once', label: 'Once', available: true },
+      { value: 'monthly', label: 'Monthly', available: MEMBERSHIPS_AVAILABLE },
+      { value: 'annual', label: 'Yearly', available: MEMBERSHIPS_AVAILABLE },
     ],
+    membershipsAvailable: MEMBERSHIPS_AVAILABLE,
     coverFees: typeof values.cover_fees === 'string' && values.cover_fees !== '',
     anonymous: typeof values.anonymous === 'string' && values.anonymous !== '',
     values,
-    feeRule: `${(giving.fee_percent_bps / 100).toFixed(1)}% + ${formatMoney(giving.fee_fixed, currency)}`,
+    feeRule: `${PERCENT.format(giving.fee_percent_bps / 10_000)} + ${formatMoney(giving.fee_fixed, currency)}`,
+    currencySymbol: currencySymbol(currency),
     feeExample: formatMoney(feeExample, currency),
     exampleAmount: formatMoney(example, currency, { compact: true }),
     feePercentBps: giving.fee_percent_bps,
     feeFixed: giving.fee_fixed,
-    minAmount: toMajorString(giving.min_amount),
-    maxAmount: toMajorString(giving.max_amount),
-    hidden: PASS_THROUGH.filter((key) => typeof values[key] === 'string' && values[key] !== '').map((key) => ({
+    minAmountLabel: formatMoney(giving.min_amount, currency, { compact: true }),
+    maxAmountLabel: formatMoney(giving.max_amount, currency, { compact: true }),
+    hidden: [...ATTRIBUTION_KEYS, 'return_to' as const].filter((key) => typeof values[key] === 'string' && values[key] !== '').map((key) => ({
       name: key,
       value: values[key] as string,
     })),
@@ -127,4 +130,11 @@ export function donatePageModel(
     notice: options.notice ?? null,
     formError: options.formError ?? null,
   };
+}
+
+const PERCENT = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 2 });
+
+function currencySymbol(currency: string): string {
+  const parts = new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).formatToParts(0);
+  return parts.find((p) => p.type === 'currency')?.value ?? currency.toUpperCase();
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FieldError } from '../lib/errors';
 import { formatMoney, grossUpForFees, parseMajorAmount } from '../lib/money';
 import type { GivingSettings } from '../settings/settings';
+import { cleanAttribution, isHttpUrl, type Attribution } from './attribution';
 
 /**
  * The donate form: `POST /donate` fields as in DESIGN.md's public contract.
@@ -34,18 +35,7 @@ const checkbox = z
     return last !== undefined && CHECKBOX_ON.has(last.toLowerCase());
   });
 
-const httpUrl = (label: string) =>
-  text(label, 2048).refine((s) => {
-    if (!s) return true;
-    try {
-      const url = new URL(s);
-      return url.protocol === 'https:' || url.protocol === 'http:';
-    } catch {
-      return false;
-    }
-  }, `${label} must be a web address starting with https://`);
-
-/** Shape of the raw form; amount rules need settings, so they are checked after. */
+/** Fields the donor sees and can correct; attribution is handled apart (attribution.ts). */
 const rawFormSchema = z.object({
   amount: z.string({ error: 'Choose or enter an amount' }).optional(),
   amount_other: z.string({ error: 'Enter an amount' }).optional(),
@@ -64,15 +54,7 @@ const rawFormSchema = z.object({
     "Dedication name can't contain < or >",
   ),
   comment: text('Comment', 1000),
-  article_url: httpUrl('Article address'),
-  article_title: text('Article title', 300),
-  campaign: text('Campaign', 200),
-  utm_source: text('utm_source', 200),
-  utm_medium: text('utm_medium', 200),
-  utm_campaign: text('utm_campaign', 200),
-  utm_content: text('utm_content', 200),
-  cta_variant: text('CTA variant', 100),
-  return_to: text('Return address', 2048),
+  return_to: z.string().optional(),
 });
 
 export type RawDonationForm = z.input<typeof rawFormSchema>;
@@ -94,18 +76,6 @@ export interface DonationRequest {
   attribution: Attribution;
 }
 
-export interface Attribution {
-  article_url: string | null;
-  article_title: string | null;
-  campaign: string | null;
-  utm_source: string | null;
-  utm_medium: string | null;
-  utm_campaign: string | null;
-  utm_content: string | null;
-  cta_variant: string | null;
-  referrer: string | null;
-}
-
 export type ParseResult =
   | { ok: true; value: DonationRequest }
   | { ok: false; errors: FieldError[] };
@@ -114,11 +84,25 @@ export interface ParseContext {
   giving: GivingSettings;
   /** Decides whether `return_to` may be kept (allowed origins). */
   isAllowedReturn: (url: string) => boolean;
-  referrer: string | null;
 }
 
-export function parseDonationForm(body: unknown, ctx: ParseContext): ParseResult {
-  const parsed = rawFormSchema.safeParse(body ?? {});
+/**
+ * Browsers send each field once; a crafted request may repeat one. The last
+ * value counts, as in a query string, and anything that is not text is dropped,
+ * so neither validation nor the re-rendered form ever sees an array or object.
+ */
+export function singleValues(body: unknown): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (!body || typeof body !== 'object') return result;
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    const last = Array.isArray(value) ? value[value.length - 1] : value;
+    if (typeof last === 'string') result[key] = last;
+  }
+  return result;
+}
+
+export function parseDonationForm(body: Record<string, string>, ctx: ParseContext): ParseResult {
+  const parsed = rawFormSchema.safeParse(body);
   const errors: FieldError[] = [];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -126,8 +110,7 @@ export function parseDonationForm(body: unknown, ctx: ParseContext): ParseResult
       if (!errors.some((e) => e.field === field)) errors.push({ field, message: issue.message });
     }
   }
-  const raw = (body ?? {}) as Record<string, unknown>;
-  const gift = parseGift(raw, ctx.giving, errors);
+  const gift = parseGift(body, ctx.giving, errors);
   if (!parsed.success || gift === null) return { ok: false, errors };
 
   const form = parsed.data;
@@ -148,28 +131,21 @@ export function parseDonationForm(body: unknown, ctx: ParseContext): ParseResult
       anonymous: form.anonymous,
       tributeName: orNull(form.tribute_name),
       comment: orNull(form.comment),
-      returnTo: form.return_to && ctx.isAllowedReturn(form.return_to) ? form.return_to : null,
-      attribution: {
-        article_url: orNull(form.article_url),
-        article_title: orNull(form.article_title),
-        campaign: orNull(form.campaign),
-        utm_source: orNull(form.utm_source),
-        utm_medium: orNull(form.utm_medium),
-        utm_campaign: orNull(form.utm_campaign),
-        utm_content: orNull(form.utm_content),
-        cta_variant: orNull(form.cta_variant),
-        referrer: ctx.referrer ? ctx.referrer.slice(0, 2048) : null,
-      },
+      returnTo: form.return_to && isHttpUrl(form.return_to) && ctx.isAllowedReturn(form.return_to) ? form.return_to : null,
+      attribution: cleanAttribution(body),
     },
   };
 }
 
 /**
- * The amount comes from `amount` (a preset or typed value, in major units) or,
- * when the page's "other" radio is chosen, from `amount_other`.
+ * The amount comes from `amount` (a preset or typed value, in major units) or
+ * from `amount_other` when the page's "Other" field is used.
  */
-function parseGift(raw: Record<string, unknown>, giving: GivingSettings, errors: FieldError[]): number | null {
-  const usesOther = raw.amount === 'other';
+function parseGift(raw: Record<string, string>, giving: GivingSettings, errors: FieldError[]): number | null {
+  // Without JavaScript, typing an amount does not select the "Other" radio;
+  // a typed amount is what the donor meant (the script clears it when a
+  // preset is picked).
+  const usesOther = raw.amount === 'other' || (raw.amount_other ?? '').trim() !== '';
   const field = usesOther ? 'amount_other' : 'amount';
   const value = usesOther ? raw.amount_other : raw.amount;
   if (errors.some((e) => e.field === 'amount' || e.field === 'amount_other')) return null;

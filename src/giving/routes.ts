@@ -6,9 +6,9 @@ import { BadRequestError, NotFoundError, UpstreamError, type FieldError } from '
 import type { Logger } from '../lib/logger';
 import type { SettingsCache } from '../settings/settings';
 import { createDonationCheckout } from './create-checkout-session';
-import { parseDonationForm } from './donation-form';
+import { parseDonationForm, singleValues } from './donation-form';
 import { findDonationByCheckoutSession } from './donation-queries';
-import { donatePageModel, formValuesFromQuery, type FormValues } from './donate-page-model';
+import { donatePageModel, formValuesFromQuery, MEMBERSHIPS_AVAILABLE, type FormValues } from './donate-page-model';
 import { thanksPageModel } from './thanks-page-model';
 
 export interface GivingDeps {
@@ -34,21 +34,25 @@ export function givingRouter(deps: GivingDeps): Router {
 
   router.get('/donate', async (req, res) => {
     const settings = await deps.settings.get();
-    const values = formValuesFromQuery(req.query as Record<string, unknown>, settings.giving);
-    const notice = req.query.canceled ? 'Your donation was not completed, and you were not charged.' : null;
-    res.render('giving/donate', donatePageModel(settings, values, [], { notice }));
+    const query = singleValues(req.query);
+    const values = formValuesFromQuery({ ...query, referrer: query.referrer ?? externalReferrer(req) }, settings.giving);
+    const notices: string[] = [];
+    if (query.canceled) notices.push('Your donation was not completed, and you were not charged.');
+    if (!MEMBERSHIPS_AVAILABLE && (query.frequency === 'monthly' || query.frequency === 'annual')) {
+      notices.push('Monthly and yearly memberships are coming soon. You can give once today.');
+    }
+    res.render('giving/donate', donatePageModel(settings, values, [], { notice: notices.join(' ') || null }));
   });
 
   router.post('/donate', form, async (req, res) => {
     const settings = await deps.settings.get();
-    const parsed = parseDonationForm(req.body, {
-      giving: settings.giving,
-      isAllowedReturn: deps.isAllowedReturn,
-      referrer: req.get('referer') ?? null,
-    });
-    const values = req.body as FormValues;
+    const values = singleValues(req.body);
+    // The page carries the article's referrer in a hidden field; a form posted
+    // straight from a newsroom's page (the embed) may only have the header.
+    values.referrer ??= externalReferrer(req) ?? '';
+    const parsed = parseDonationForm(values, { giving: settings.giving, isAllowedReturn: deps.isAllowedReturn });
     if (!parsed.ok) return renderForm(res, 422, settings, values, parsed.errors);
-    if (parsed.value.frequency !== 'once') {
+    if (parsed.value.frequency !== 'once' && !MEMBERSHIPS_AVAILABLE) {
       // The form and contract already offer memberships; billing them arrives
       // with the memberships feature. Until then, say so and write nothing.
       return renderForm(res, 422, settings, values, [
@@ -90,6 +94,17 @@ export function givingRouter(deps: GivingDeps): Router {
     const donation = await findDonationByCheckoutSession(deps.db, session.id);
     res.render('giving/thanks', thanksPageModel(settings, session, donation ?? null, deps.isAllowedReturn));
   });
+
+  /** The Referer, unless it is one of our own pages (which says nothing about where the donor came from). */
+  function externalReferrer(req: Request): string | undefined {
+    const referer = req.get('referer');
+    if (!referer) return undefined;
+    try {
+      return new URL(referer).origin === new URL(deps.baseUrl).origin ? undefined : referer;
+    } catch {
+      return undefined;
+    }
+  }
 
   return router;
 }

@@ -14,7 +14,7 @@ export function workerSchema(): string {
 
 export async function openTestDb(): Promise<Knex> {
   const schema = workerSchema();
-  const db = createDb({ url: testDatabaseUrl(), schema, poolMax: 8 });
+  const db = createDb({ url: testDatabaseUrl(), schema, poolMax: 4 });
   await migrateToLatest(db, schema);
   return db;
 }

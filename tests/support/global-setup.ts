@@ -12,7 +12,7 @@ declare global {
  */
 export default async function globalSetup(): Promise<void> {
   if (process.env.TEST_DATABASE_URL) return;
-  const pg = await startEmbeddedPostgres({ dataDir: null, maxConnections: 64 });
+  const pg = await startEmbeddedPostgres({ dataDir: null, maxConnections: 128 });
   globalThis.__SUSTAIN_EMBEDDED_PG__ = pg;
   process.env.TEST_DATABASE_URL = pg.url;
   process.env.SUSTAIN_TEST_EMBEDDED = '1';

@@ -69,6 +69,12 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('refuses a real Stripe key without a webhook secret, so the public development secret is never trusted', () => {
+    expect(problemsOf({ STRIPE_SECRET_KEY: 'sk_test_abc', DATABASE_URL: 'postgres://db/sustain' })).toEqual([
+      'STRIPE_WEBHOOK_SECRET: required whenever STRIPE_SECRET_KEY is set',
+    ]);
+  });
+
   it('treats empty strings as unset', () => {
     const problems = problemsOf({ NODE_ENV: 'production', DATABASE_URL: '', STRIPE_SECRET_KEY: ' ' });
     expect(problems.some((p) => p.startsWith('DATABASE_URL: required'))).toBe(true);

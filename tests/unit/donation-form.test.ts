@@ -4,7 +4,6 @@ import { defaultSettings } from '../../src/settings/settings';
 const ctx: ParseContext = {
   giving: defaultSettings().giving,
   isAllowedReturn: (url) => url.startsWith('https://news.example.org/'),
-  referrer: 'https://news.example.org/story',
 };
 
 describe('parseDonationForm', () => {
@@ -31,8 +30,30 @@ describe('parseDonationForm', () => {
   });
 
   it('records the referrer as attribution', () => {
-    const result = parseDonationForm({ amount: '10' }, ctx);
+    const result = parseDonationForm({ amount: '10', referrer: 'https://news.example.org/story' }, ctx);
     expect(result.ok && result.value.attribution.referrer).toBe('https://news.example.org/story');
+  });
+
+  it('never lets attribution block a gift: it trims, strips or drops bad values', () => {
+    const result = parseDonationForm(
+      {
+        amount: '10',
+        article_title: 'T'.repeat(400),
+        article_url: 'javascript:alert(1)',
+        utm_source: 'news\u0000letter',
+        campaign: '  year-end  ',
+      },
+      ctx,
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      value: { attribution: { article_title: 'T'.repeat(300), article_url: null, utm_source: 'news letter', campaign: 'year-end' } },
+    });
+  });
+
+  it('takes a typed amount over a checked preset (a donor without JavaScript typed it)', () => {
+    const result = parseDonationForm({ amount: '25', amount_other: '40' }, ctx);
+    expect(result).toMatchObject({ ok: true, value: { gift: 4000 } });
   });
 
   it('reports every bad field at once', () => {

@@ -28,10 +28,9 @@ describe('GET /donate', () => {
     expect(res.text).toContain('That adds $1.06 to a $25 gift.');
   });
 
-  it('presets amount, frequency and attribution from the query string', async () => {
-    const res = await request(t.app).get('/donate').query({
+  it('presets amount and attribution from the query string, and the article as referrer', async () => {
+    const res = await request(t.app).get('/donate').set('Referer', `${NEWSROOM_ORIGIN}/story`).query({
       amount: '35',
-      frequency: 'annual',
       campaign: 'year-end',
       utm_source: 'newsletter',
       return_to: `${NEWSROOM_ORIGIN}/story`,
@@ -39,10 +38,24 @@ describe('GET /donate', () => {
     expect(res.status).toBe(200);
     expect(res.text).toMatch(/id="amount-other" value="other" checked/);
     expect(res.text).toContain('id="amount_other" value="35"');
-    expect(res.text).toMatch(/id="frequency-annual" value="annual" checked/);
     expect(res.text).toContain('<input type="hidden" name="campaign" value="year-end">');
+    expect(res.text).toContain(`<input type="hidden" name="referrer" value="${NEWSROOM_ORIGIN}/story">`);
     expect(res.text).toContain('<input type="hidden" name="utm_source" value="newsletter">');
     expect(res.text).toContain(`<input type="hidden" name="return_to" value="${NEWSROOM_ORIGIN}/story">`);
+  });
+
+  it('offers memberships as coming soon, and answers a monthly link with once and a notice', async () => {
+    const res = await request(t.app).get('/donate').query({ frequency: 'monthly' });
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/id="frequency-once" value="once" checked/);
+    expect(res.text).toMatch(/id="frequency-monthly" value="monthly" disabled/);
+    expect(res.text).toContain('Monthly and yearly memberships are coming soon. You can give once today.');
+  });
+
+  it('trims attribution from a long link so the form can still be sent', async () => {
+    const res = await request(t.app).get('/donate').query({ article_title: 'T'.repeat(400), utm_source: 'a\u0001b' });
+    expect(res.text).toContain(`<input type="hidden" name="article_title" value="${'T'.repeat(300)}">`);
+    expect(res.text).toContain('<input type="hidden" name="utm_source" value="a b">');
   });
 
   it('ignores nonsense in the query rather than failing', async () => {

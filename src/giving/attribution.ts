@@ -1,0 +1,52 @@
+/**
+ * Where a gift came from: hidden fields set by the embed, newsletter links and
+ * the donate page itself. A donor cannot see or fix them, so a bad value never
+ * blocks a gift: it is trimmed to its limit, stripped of control characters,
+ * or dropped.
+ */
+export const ATTRIBUTION_FIELDS = {
+  article_url: 2048,
+  article_title: 300,
+  campaign: 200,
+  utm_source: 200,
+  utm_medium: 200,
+  utm_campaign: 200,
+  utm_content: 200,
+  cta_variant: 100,
+  referrer: 2048,
+} as const;
+
+export type AttributionField = keyof typeof ATTRIBUTION_FIELDS;
+export type Attribution = Record<AttributionField, string | null>;
+
+const URL_FIELDS = new Set<string>(['article_url', 'referrer']);
+// eslint-disable-next-line no-control-regex -- removing control characters is the point
+const CONTROL_CHARS = /[\u0000-\u001F\u007F]/g;
+
+export function cleanAttributionValue(field: AttributionField, raw: unknown): string | null {
+  if (typeof raw !== 'string') return null;
+  const value = raw.replace(CONTROL_CHARS, ' ').trim();
+  if (!value) return null;
+  if (URL_FIELDS.has(field)) {
+    if (value.length > ATTRIBUTION_FIELDS[field]) return null;
+    return isHttpUrl(value) ? value : null;
+  }
+  return value.slice(0, ATTRIBUTION_FIELDS[field]);
+}
+
+export function cleanAttribution(source: Record<string, unknown>): Attribution {
+  const result = {} as Attribution;
+  for (const field of Object.keys(ATTRIBUTION_FIELDS) as AttributionField[]) {
+    result[field] = cleanAttributionValue(field, source[field]);
+  }
+  return result;
+}
+
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
