@@ -30,6 +30,15 @@ export interface DonationRow {
   campaign: string | null;
   stripe_checkout_session_id: string | null;
   stripe_payment_intent_id: string | null;
+  stripe_charge_id: string | null;
+  payment_method_type: string | null;
+  card_brand: string | null;
+  card_last4: string | null;
+  /** Fair market value of goods or services given for the gift (IRS Publication 1771), minor units. */
+  goods_value: number;
+  goods_description: string | null;
+  /** Cumulative, minor units; only ever increases. */
+  amount_refunded: number;
   failure_reason: string | null;
   processing_at: Date | null;
   paid_at: Date | null;

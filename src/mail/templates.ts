@@ -1,4 +1,6 @@
 import type { Db } from '../db/knex';
+import { receiptCorrectedEmail, receiptEmail, receiptVoidEmail } from '../receipts/receipt-emails';
+import { yearEndStatementEmail } from '../receipts/year-end-email';
 import type { OutboxRow } from './email-outbox';
 import type { EmailContext, RenderedEmail } from './render';
 
@@ -10,7 +12,12 @@ import type { EmailContext, RenderedEmail } from './render';
 export type EmailTemplate = (db: Db, data: Record<string, unknown>, ctx: EmailContext) => Promise<RenderedEmail>;
 
 /** Every message the product sends, by the name stored in email_outbox.template. */
-export const EMAIL_TEMPLATES: Readonly<Record<string, EmailTemplate>> = {};
+export const EMAIL_TEMPLATES: Readonly<Record<string, EmailTemplate>> = {
+  receipt: receiptEmail,
+  'receipt-corrected': receiptCorrectedEmail,
+  'receipt-void': receiptVoidEmail,
+  'year-end-statement': yearEndStatementEmail,
+};
 
 export class UnknownTemplateError extends Error {
   constructor(name: string) {

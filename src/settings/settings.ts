@@ -12,7 +12,30 @@ const organizationSchema = z.object({
   ein: z.string().default(''),
   address: z.string().default(''),
   website: z.string().default(''),
+  /**
+   * IANA zone the organisation keeps its books in: a receipt's year (and so
+   * its number series) and the dates it prints are those of this calendar.
+   */
+  timezone: z.string().refine(isTimeZone, 'must be an IANA time zone such as America/New_York').default('America/New_York'),
 });
+
+/**
+ * Receipt wording staff may change. The IRS Publication 1771 statements
+ * themselves are fixed in src/receipts/receipt-wording.ts: they follow the rule,
+ * not a preference.
+ */
+const receiptsSchema = z.object({
+  /**
+   * Replaces the generated "<legal name> is a tax-exempt organization under
+   * Section 501(c)(3)... EIN ..." line, e.g. for a fiscally sponsored newsroom
+   * whose sponsor is the charity. Empty: the generated line.
+   */
+  tax_status_statement: z.string().max(1000).default(''),
+  /** Extra note printed at the end of every receipt (a thank-you, a contact). */
+  footer_note: z.string().max(2000).default(''),
+});
+
+export const TWO_DECIMAL_CURRENCIES = ['usd', 'cad', 'eur', 'gbp', 'aud', 'nzd', 'chf', 'sek', 'nok', 'dkk', 'mxn'] as const;
 
 const givingSchema = z
   .object({
@@ -23,7 +46,9 @@ const givingSchema = z
         'Independent local reporting is free to read because readers like you chip in. ' +
           'Your tax-deductible gift pays for the next story.',
       ),
-    currency: z.string().regex(/^[a-z]{3}$/).default('usd'),
+    // Only currencies with two decimal places: amounts are typed and stored in
+    // hundredths (Stripe's zero-decimal currencies like JPY would be off by 100x).
+    currency: z.enum(TWO_DECIMAL_CURRENCIES).default('usd'),
     /** Preset buttons, in minor units. */
     presets: z.array(z.number().int().positive()).min(1).max(8).default([1000, 2500, 5000, 10000]),
     default_amount: z.number().int().positive().default(2500),
@@ -37,10 +62,22 @@ const givingSchema = z
 const settingsSchema = z.object({
   organization: organizationSchema.default(organizationSchema.parse({})),
   giving: givingSchema.default(givingSchema.parse({})),
+  receipts: receiptsSchema.default(receiptsSchema.parse({})),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
 export type GivingSettings = Settings['giving'];
+export type OrganizationSettings = Settings['organization'];
+export type ReceiptSettings = Settings['receipts'];
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export async function readSettings(db: Db): Promise<Settings> {
   const rows: { key: string; value: unknown }[] = await db('settings').select('key', 'value');

@@ -8,6 +8,7 @@ import {
   type DonationStatus,
 } from '../../giving/donation-queries';
 import type { EventHandler, HandlerContext } from '../handler-types';
+import { markDonationSucceeded } from './donation-paid';
 
 /**
  * How far along a donation is. A status only moves to a higher rank, so a late
@@ -69,13 +70,15 @@ export const handleCheckoutSessionEvent: EventHandler = async (ctx, event) => {
         'amount paid differs from amount requested',
       );
     }
-    await updateDonation(ctx.trx, donation.id, {
-      ...base,
-      status: 'succeeded',
-      amount_paid: session.amount_total ?? donation.amount,
-      stripe_payment_intent_id: idOf(session.payment_intent),
-      paid_at: at,
-    });
+    const receipt = await markDonationSucceeded(
+      ctx.trx,
+      donation,
+      { amountPaid: session.amount_total ?? donation.amount, paymentIntentId: idOf(session.payment_intent), paidAt: at },
+      base,
+    );
+    if (receipt.kind !== 'none') {
+      ctx.logger.info({ donation_id: donation.id, receipt_id: receipt.receipt.id, receipt_change: receipt.kind }, 'receipt issued');
+    }
   } else if (outcome === 'processing' && donation.status === 'pending') {
     await updateDonation(ctx.trx, donation.id, {
       ...base,
