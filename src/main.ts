@@ -5,10 +5,12 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
 import { createDb, migrateToLatest } from './db/knex';
 import { createLogger } from './lib/logger';
+import { Scheduler } from './jobs/scheduler';
 import { OutboxWorker } from './mail/outbox-worker';
 import { outboxRenderer } from './mail/templates';
 import { createMailTransport } from './mail/transport';
 import { SettingsCache } from './settings/settings';
+import { yearEndStatementsJob } from './receipts/year-end-job';
 import { createStripeClient } from './stripe/client';
 import { startStripeEmulator, type RunningEmulator } from './stripe/emulator';
 
@@ -109,6 +111,9 @@ async function main(): Promise<void> {
     logger,
   });
   worker.start();
+  // Scheduled work (year-end statements) runs wherever the advisory lock is free.
+  const scheduler = new Scheduler({ db, settings, logger, jobs: [yearEndStatementsJob] });
+  scheduler.start();
   logger.info({ port, url: config.env === 'production' ? config.baseUrl : `http://localhost:${port}/donate` }, 'Sustain is listening');
   if (emulator) {
     // One plain line for the person who just typed `npm start`.
@@ -128,6 +133,7 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await worker.stop();
+    await scheduler.stop();
     mail.close();
     await emulator?.close();
     await db.destroy();

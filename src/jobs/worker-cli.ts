@@ -1,13 +1,15 @@
 import { ConfigError, loadConfig } from '../config';
 import { createDb } from '../db/knex';
 import { createLogger } from '../lib/logger';
+import { Scheduler } from './scheduler';
+import { yearEndStatementsJob } from '../receipts/year-end-job';
 import { SettingsCache } from '../settings/settings';
-import { OutboxWorker } from './outbox-worker';
-import { outboxRenderer } from './templates';
-import { createMailTransport } from './transport';
+import { OutboxWorker } from '../mail/outbox-worker';
+import { outboxRenderer } from '../mail/templates';
+import { createMailTransport } from '../mail/transport';
 
 /**
- * `npm run worker`: the outbox worker on its own, for deployments that keep
+ * `npm run worker`: the outbox worker and scheduled jobs on their own, for deployments that keep
  * web processes free of background work. It shares the database with the app.
  */
 async function run(): Promise<void> {
@@ -28,11 +30,14 @@ async function run(): Promise<void> {
     logger,
   });
   worker.start();
+  const scheduler = new Scheduler({ db, settings, logger, jobs: [yearEndStatementsJob] });
+  scheduler.start();
   logger.info({ transport: transport.kind }, 'outbox worker started');
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'outbox worker stopping');
     await worker.stop();
+    await scheduler.stop();
     transport.close();
     await db.destroy();
     process.exit(0);
