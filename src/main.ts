@@ -6,8 +6,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
 import { createDb, migrateToLatest } from './db/knex';
 import { createLogger } from './lib/logger';
 import { Scheduler } from './jobs/scheduler';
-import { OutboxWorker } from './mail/outbox-worker';
-import { outboxRenderer } from './mail/templates';
+import { createOutboxWorker } from './mail/outbox-worker-factory';
 import { createMailTransport } from './mail/transport';
 import { SettingsCache } from './settings/settings';
 import { yearEndStatementsJob } from './receipts/year-end-job';
@@ -102,14 +101,7 @@ async function main(): Promise<void> {
   // The outbox worker runs in every app process by default; rows are claimed
   // with SKIP LOCKED, so more instances (or `npm run worker`) just share the work.
   const mail = createMailTransport(config.mail.smtpUrl, db);
-  const baseUrl = config.baseUrl;
-  const worker = new OutboxWorker({
-    db,
-    transport: mail,
-    render: outboxRenderer(db, async () => ({ settings: await settings.get(), baseUrl })),
-    from: config.mail.from,
-    logger,
-  });
+  const worker = createOutboxWorker(config, db, mail, settings, logger);
   worker.start();
   // Scheduled work (year-end statements) runs wherever the advisory lock is free.
   const scheduler = new Scheduler({ db, settings, logger, jobs: [yearEndStatementsJob] });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isEmailAddress } from '../lib/email-address';
 import type { FieldError } from '../lib/errors';
 import { formatMoney, grossUpForFees, parseMajorAmount } from '../lib/money';
 import type { GivingSettings } from '../settings/settings';
@@ -17,7 +18,6 @@ const CHECKBOX_ON = new Set(['on', '1', 'true', 'yes']);
 // Control characters (other than tab/newline) have no business in any field.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/;
 
 const text = (label: string, max: number) =>
   z
@@ -44,7 +44,7 @@ const rawFormSchema = z.object({
     .optional()
     .default('once'),
   email: text('Email', 254).refine(
-    (s) => !s || EMAIL.test(s),
+    (s) => !s || isEmailAddress(s),
     'Enter an email address like name@example.com',
   ),
   cover_fees: checkbox,

@@ -4,8 +4,7 @@ import { createLogger } from '../lib/logger';
 import { Scheduler } from './scheduler';
 import { yearEndStatementsJob } from '../receipts/year-end-job';
 import { SettingsCache } from '../settings/settings';
-import { OutboxWorker } from '../mail/outbox-worker';
-import { outboxRenderer } from '../mail/templates';
+import { createOutboxWorker } from '../mail/outbox-worker-factory';
 import { createMailTransport } from '../mail/transport';
 
 /**
@@ -22,13 +21,7 @@ async function run(): Promise<void> {
   const db = createDb({ url: config.database.url, poolMax: 4 });
   const settings = new SettingsCache(db);
   const transport = createMailTransport(config.mail.smtpUrl, db);
-  const worker = new OutboxWorker({
-    db,
-    transport,
-    render: outboxRenderer(db, async () => ({ settings: await settings.get(), baseUrl: config.baseUrl })),
-    from: config.mail.from,
-    logger,
-  });
+  const worker = createOutboxWorker(config, db, transport, settings, logger);
   worker.start();
   const scheduler = new Scheduler({ db, settings, logger, jobs: [yearEndStatementsJob] });
   scheduler.start();

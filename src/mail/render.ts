@@ -15,6 +15,8 @@ export interface RenderedEmail {
 export interface EmailContext {
   settings: Settings;
   baseUrl: string;
+  /** Server key that derives secrets put in links (sign-in), so outbox rows never hold one. */
+  linkKey: string;
 }
 
 /**

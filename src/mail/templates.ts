@@ -1,3 +1,4 @@
+import { signInLinkEmail } from '../account/sign-in-email';
 import type { Db } from '../db/knex';
 import { receiptCorrectedEmail, receiptEmail, receiptVoidEmail } from '../receipts/receipt-emails';
 import { yearEndStatementEmail } from '../receipts/year-end-email';
@@ -17,6 +18,7 @@ export const EMAIL_TEMPLATES: Readonly<Record<string, EmailTemplate>> = {
   'receipt-corrected': receiptCorrectedEmail,
   'receipt-void': receiptVoidEmail,
   'year-end-statement': yearEndStatementEmail,
+  'sign-in-link': signInLinkEmail,
 };
 
 export class UnknownTemplateError extends Error {

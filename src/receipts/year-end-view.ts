@@ -4,7 +4,7 @@ import { formatMoney } from '../lib/money';
 import type { Settings } from '../settings/settings';
 import { formatDateInTimeZone } from './receipt-view';
 import { NO_GOODS_OR_SERVICES, KEEP_FOR_RECORDS, taxStatusLine } from './receipt-wording';
-import { statementGifts } from './year-end-statements';
+import { statementGifts, type StatementGift } from './year-end-statements';
 
 export interface StatementView {
   id: string;
@@ -34,13 +34,59 @@ const FREQUENCY_LABEL: Record<string, string> = { once: 'One-time', monthly: 'Mo
 
 export const statementData = z.object({ statement_id: z.uuid() });
 
+/** The statement as issued (totals from the statement row). */
 export async function loadStatementView(db: Db, statementId: string, settings: Settings): Promise<StatementView> {
   const statement = await db('year_end_statements').where({ id: statementId }).first();
   if (!statement) throw new Error(`No year-end statement with id ${statementId}`);
+  const gifts = await statementGifts(db, statement.donor_id, statement.year);
+  return buildStatementView(db, { ...statement, issued_at: statement.issued_at }, gifts, settings);
+}
+
+/**
+ * A statement of a donor's year as it stands now (for the account page, where
+ * a donor can download any year, including the current one): totals from the
+ * receipts in force today. Null when the donor has no gift in force that year.
+ */
+export async function currentStatementView(
+  db: Db,
+  donorId: string,
+  year: number,
+  settings: Settings,
+  now = new Date(),
+): Promise<StatementView | null> {
+  const gifts = await statementGifts(db, donorId, year);
+  if (gifts.length === 0) return null;
+  const facts = {
+    id: `${donorId}:${year}`,
+    donor_id: donorId,
+    year,
+    currency: gifts[0]!.currency,
+    total: gifts.reduce((sum, g) => sum + g.amount, 0),
+    deductible_total: gifts.reduce((sum, g) => sum + g.deductible_amount, 0),
+    issued_at: now,
+  };
+  return buildStatementView(db, facts, gifts, settings);
+}
+
+interface StatementFacts {
+  id: string;
+  donor_id: string;
+  year: number;
+  currency: string;
+  total: number;
+  deductible_total: number;
+  issued_at: Date;
+}
+
+async function buildStatementView(
+  db: Db,
+  statement: StatementFacts,
+  gifts: StatementGift[],
+  settings: Settings,
+): Promise<StatementView> {
   const donor: { name: string | null; email: string; anonymized_at: Date | null } | undefined = await db('donors')
     .where({ id: statement.donor_id })
     .first('name', 'email', 'anonymized_at');
-  const gifts = await statementGifts(db, statement.donor_id, statement.year);
   const { organization } = settings;
   const money = (minor: number) => formatMoney(minor, statement.currency);
   const anyGoods = gifts.some((g) => g.goods_value > 0);

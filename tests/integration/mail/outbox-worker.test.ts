@@ -29,7 +29,7 @@ describe('email outbox worker', () => {
     const worker = new OutboxWorker({
       db,
       transport,
-      render: outboxRenderer(db, async () => ({ settings: defaultSettings(), baseUrl: 'http://localhost:3000' }), { note, broken }),
+      render: outboxRenderer(db, async () => ({ settings: defaultSettings(), baseUrl: 'http://localhost:3000', linkKey: 'test-link-key' }), { note, broken }),
       from: 'Our Newsroom <donations@news.example.org>',
       logger: createLogger('silent'),
       pollIntervalMs: 20,

@@ -27,7 +27,7 @@ describe('Receipt emails', () => {
 
   /** What the outbox worker does with a row: look up its template in the registry and render it. */
   const render = (row: OutboxRow) =>
-    outboxRenderer(t.db, async () => ({ settings: await readSettings(t.db), baseUrl: TEST_BASE_URL }))(row);
+    outboxRenderer(t.db, async () => ({ settings: await readSettings(t.db), baseUrl: TEST_BASE_URL, linkKey: 'test-link-key' }))(row);
 
   async function paid(options: { amount?: number; charge?: boolean; name?: string; goods?: [number, string] } = {}) {
     const amount = options.amount ?? 2500;

@@ -40,7 +40,7 @@ describe('Receipts as they arrive by email', () => {
     worker = new OutboxWorker({
       db: t.db,
       transport,
-      render: outboxRenderer(t.db, async () => ({ settings: await settings.get(), baseUrl: TEST_BASE_URL })),
+      render: outboxRenderer(t.db, async () => ({ settings: await settings.get(), baseUrl: TEST_BASE_URL, linkKey: 'test-link-key' })),
       from: 'Harbor City News <giving@harbor.example.org>',
       logger: createLogger('silent'),
     });

@@ -104,7 +104,7 @@ describe('Year-end giving statements', () => {
     const worker = new OutboxWorker({
       db: t.db,
       transport,
-      render: outboxRenderer(t.db, async () => ({ settings: await settings.get(), baseUrl: 'http://localhost:3000' })),
+      render: outboxRenderer(t.db, async () => ({ settings: await settings.get(), baseUrl: 'http://localhost:3000', linkKey: 'test-link-key' })),
       from: 'The Ledger <giving@ledger.example.org>',
       logger: createLogger('silent'),
     });

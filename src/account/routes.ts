@@ -1,0 +1,153 @@
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { isEmailAddress } from '../lib/email-address';
+import { AppError, NotFoundError } from '../lib/errors';
+import { hitRateLimit } from '../lib/rate-limit';
+import { hashToken } from '../lib/tokens';
+import { renderReceiptPdf } from '../receipts/receipt-pdf';
+import { loadReceiptView } from '../receipts/receipt-view';
+import { renderStatementPdf } from '../receipts/statement-pdf';
+import { currentStatementView } from '../receipts/year-end-view';
+import type { SettingsCache } from '../settings/settings';
+import { accountPageModel } from './account-page-model';
+import {
+  clearSessionCookie,
+  createDonorSession,
+  DONOR_SESSION_COOKIE,
+  endDonorSession,
+  findDonorSession,
+  readCookie,
+  setSessionCookie,
+} from './sessions';
+import { checkSignInLink, consumeSignInLink, requestSignInLink } from './sign-in-links';
+
+export interface AccountDeps {
+  db: Knex;
+  settings: SettingsCache;
+  baseUrl: string;
+  linkKey: string;
+}
+
+const SIGN_IN_REQUESTS_PER_ADDRESS = 10;
+const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
+
+class TooManyRequestsError extends AppError {
+  constructor() {
+    super('Too many sign-in requests from your network. Please wait a few minutes and try again.', 429, 'rate_limited');
+  }
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    donorId?: string;
+  }
+}
+
+const LINK_PROBLEM = {
+  malformed: 'That sign-in link is incomplete. Copy the whole link from the email, or ask for a new one.',
+  invalid: 'That sign-in link is not valid. Ask for a new one below.',
+  expired: 'That sign-in link has expired (links last 30 minutes). Ask for a new one below.',
+  used: 'That sign-in link was already used. Ask for a new one below.',
+} as const;
+
+/** `/account`: a donor's own giving, behind a password-free email link. */
+export function accountRouter(deps: AccountDeps): Router {
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 });
+  const secure = deps.baseUrl.startsWith('https://');
+
+  const loadSession = async (req: Request, _res: Response, next: NextFunction) => {
+    const token = readCookie(req, DONOR_SESSION_COOKIE);
+    if (token) req.donorId = (await findDonorSession(deps.db, token))?.donorId;
+    next();
+  };
+  const requireDonor = (req: Request, res: Response, next: NextFunction) => {
+    if (req.donorId) return next();
+    res.redirect(303, '/account');
+  };
+  router.use('/account', loadSession);
+
+  router.get('/account', async (req, res) => {
+    if (!req.donorId) return res.render('account/sign-in', { title: 'Sign in to your account', email: '', error: null });
+    const settings = await deps.settings.get();
+    res.render('account/account', await accountPageModel(deps.db, req.donorId, settings));
+  });
+
+  router.post('/account/sign-in', form, async (req, res) => {
+    const email = typeof req.body?.email === 'string' ? req.body.email.trim() : '';
+    if (!isEmailAddress(email)) {
+      return res.status(422).render('account/sign-in', {
+        title: 'Error: Sign in to your account',
+        email,
+        error: 'Enter the email address you used to give, like name@example.com',
+      });
+    }
+    // Counted per network address (hashed: an IP is personal data) across all instances.
+    const allowed = await hitRateLimit(deps.db, `sign-in:${hashToken(req.ip ?? 'unknown')}`, SIGN_IN_REQUESTS_PER_ADDRESS, SIGN_IN_WINDOW_MS);
+    if (!allowed) throw new TooManyRequestsError();
+    await requestSignInLink(deps.db, deps.linkKey, email);
+    res.render('account/check-email', { title: 'Check your email' });
+  });
+
+  const tokenQuery = z.object({ token: z.string().max(200) });
+
+  router.get('/account/verify', async (req, res) => {
+    const parsed = tokenQuery.safeParse(req.query);
+    const check = parsed.success ? await checkSignInLink(deps.db, parsed.data.token) : ({ ok: false, reason: 'malformed' } as const);
+    if (!check.ok) return linkProblem(res, check.reason);
+    // A page with a button rather than signing in on GET: mail scanners open
+    // links to inspect them, and would otherwise use up the single-use link.
+    res.render('account/confirm', { title: 'Sign in', token: parsed.data!.token });
+  });
+
+  router.post('/account/verify', form, async (req, res) => {
+    const parsed = tokenQuery.safeParse(req.body ?? {});
+    const check = parsed.success ? await consumeSignInLink(deps.db, parsed.data.token) : ({ ok: false, reason: 'malformed' } as const);
+    if (!check.ok) return linkProblem(res, check.reason);
+    const session = await createDonorSession(deps.db, check.donorId);
+    setSessionCookie(res, session.token, session.expiresAt, secure);
+    res.redirect(303, '/account');
+  });
+
+  router.post('/account/sign-out', async (req, res) => {
+    const token = readCookie(req, DONOR_SESSION_COOKIE);
+    if (token) await endDonorSession(deps.db, token);
+    clearSessionCookie(res, secure);
+    res.redirect(303, '/account');
+  });
+
+  router.get('/account/receipts/:number', requireDonor, async (req, res) => {
+    const number = /^(\d{4}-\d{6})\.pdf$/.exec(String(req.params.number))?.[1];
+    if (!number) throw new NotFoundError('No such receipt');
+    const receipt: { id: string } | undefined = await deps.db('receipts').where({ number, donor_id: req.donorId }).first('id');
+    if (!receipt) throw new NotFoundError('No such receipt');
+    const view = await loadReceiptView(deps.db, receipt.id, await deps.settings.get());
+    sendPdf(res, view.pdfFilename, await renderReceiptPdf(view));
+  });
+
+  router.get('/account/statements/:year', requireDonor, async (req, res) => {
+    const year = Number(/^(\d{4})\.pdf$/.exec(String(req.params.year))?.[1]);
+    if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new NotFoundError('No such statement');
+    const view = await currentStatementView(deps.db, req.donorId!, year, await deps.settings.get());
+    if (!view) throw new NotFoundError(`You have no gifts in ${year}`);
+    sendPdf(res, view.pdfFilename, await renderStatementPdf(view));
+  });
+
+  return router;
+}
+
+function linkProblem(res: Response, reason: keyof typeof LINK_PROBLEM) {
+  res.status(reason === 'malformed' || reason === 'invalid' ? 400 : 410).render('account/sign-in', {
+    title: 'Sign in to your account',
+    email: '',
+    error: LINK_PROBLEM[reason],
+  });
+}
+
+function sendPdf(res: Response, filename: string, pdf: Buffer) {
+  res.type('application/pdf');
+  res.attachment(filename);
+  res.setHeader('Cache-Control', 'private, no-store');
+  res.send(pdf);
+}
