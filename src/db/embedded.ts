@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { startPgliteWireServer, type WireServer } from './pglite-wire-server';
 
 /**
  * Embedded PostgreSQL for zero-configuration runs: PGlite (Postgres compiled to
@@ -50,23 +50,17 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     pglite = await PGlite.create();
   }
 
-  const server = new PGLiteSocketServer({
-    db: pglite,
-    host: '127.0.0.1',
-    port: options.port ?? 0,
-    maxConnections: options.maxConnections,
-  });
+  let server: WireServer;
   try {
-    await server.start();
+    server = await startPgliteWireServer(pglite, { port: options.port ?? 0, maxConnections: options.maxConnections });
   } catch (error) {
     await pglite.close();
     releaseLock();
     throw error;
   }
-  const [host, port] = server.getServerConn().split(':');
 
   return {
-    url: `postgres://postgres:postgres@${host}:${port}/postgres`,
+    url: `postgres://postgres:postgres@${server.host}:${server.port}/postgres`,
     async stop() {
       await server.stop();
       await pglite.close();

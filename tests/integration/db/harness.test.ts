@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { openTestDb } from '../support/db';
+import { openTestDb } from '../../support/db';
 
 describe('test database', () => {
   let db: Knex;
