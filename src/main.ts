@@ -120,16 +120,29 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const force = setTimeout(() => {
+      logger.error({ step }, 'shutdown took too long; exiting');
+      process.exit(1);
+    }, 15_000);
     force.unref();
+    let step = 'http';
+    // Stop accepting; idle keep-alive sockets close now, busy ones after their
+    // response or, at the latest, after a short grace period.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const grace = setTimeout(() => server.closeAllConnections(), 3_000);
+    await closed;
+    clearTimeout(grace);
+    step = 'worker';
     await worker.stop();
     await scheduler.stop();
     mail.close();
+    step = 'emulator';
     await emulator?.close();
+    step = 'database';
     await db.destroy();
     await embedded?.stop();
+    logger.info({ signal }, 'stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
