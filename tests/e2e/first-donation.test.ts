@@ -90,6 +90,21 @@ describe('a first donation on a fresh install', () => {
     expect(donor).toMatchObject({ email: 'reader@example.com', name: 'Ada Reader', stripe_customer_id: expect.stringMatching(/^cus_/) });
     const events = await db('stripe_events').where({ type: 'checkout.session.completed' }).whereNotNull('processed_at');
     expect(events).toHaveLength(1);
+
+    // The receipt reaches the local mailbox through the outbox worker running inside `npm start`.
+    const receipt = await db('receipts').where({ donation_id: donation.id }).first();
+    expect(receipt.number).toMatch(/^\d{4}-000001$/);
+    let mail: { subject: string; to_address: string; attachments: { filename: string }[] } | undefined;
+    for (let i = 0; i < 100 && !mail; i += 1) {
+      mail = await db('dev_mailbox').where({ to_address: 'reader@example.com' }).first();
+      if (!mail) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(mail?.subject).toBe(`Your receipt from Our Newsroom (No. ${receipt.number})`);
+    expect(mail?.attachments.map((a) => a.filename)).toEqual([`receipt-${receipt.number}.pdf`]);
+    // The card details came from the emulator's charge.succeeded event.
+    expect(await db('donations').where({ id: donation.id }).first()).toMatchObject({ card_brand: 'visa', card_last4: '4242' });
+    const mailbox = await fetch(`${app.baseUrl}/dev/mailbox`);
+    expect(await mailbox.text()).toContain(`No. ${receipt.number}`);
   });
 
   it('keeps the donor on the checkout page when the card is declined, and records no payment', async () => {
