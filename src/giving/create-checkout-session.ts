@@ -32,32 +32,45 @@ export async function createDonationCheckout(
 ): Promise<{ donationId: string; url: string }> {
   const donation = await insertPendingDonation(deps.db, request);
   const params = checkoutParams(deps.baseUrl, settings, request, donation.id);
+  const session = await openCheckoutSession(deps, params, `donation-checkout-${donation.id}`, (reason) =>
+    markCheckoutFailed(deps.db, donation.id, reason),
+  );
+  await attachCheckoutSession(deps.db, donation.id, session.id);
+  return { donationId: donation.id, url: session.url! };
+}
+
+/**
+ * Creates a Checkout Session, turning Stripe's failures into a page the donor
+ * can act on (502/503, nothing leaked) after recording the attempt as failed.
+ */
+export async function openCheckoutSession(
+  deps: CheckoutDeps,
+  params: Stripe.Checkout.SessionCreateParams,
+  idempotencyKey: string,
+  markFailed: (reason: string) => Promise<void>,
+): Promise<Stripe.Checkout.Session> {
   let session: Stripe.Checkout.Session;
   try {
-    session = await deps.stripe.checkout.sessions.create(params, {
-      idempotencyKey: `donation-checkout-${donation.id}`,
-    });
+    session = await deps.stripe.checkout.sessions.create(params, { idempotencyKey });
   } catch (error) {
     if (!(error instanceof StripeError)) {
       // Our bug, not Stripe's answer: the attempt is dead either way, but the
       // error goes to the error handler with its stack.
-      await markCheckoutFailed(deps.db, donation.id, 'checkout_create:internal_error');
+      await markFailed('checkout_create:internal_error');
       throw error;
     }
-    const stripeError = error;
-    const kind = stripeError.type;
-    await markCheckoutFailed(deps.db, donation.id, `checkout_create:${kind}`);
+    const kind = error.type;
+    await markFailed(`checkout_create:${kind}`);
     deps.logger.error(
-      { donation_id: donation.id, stripe_error_type: kind, stripe_code: stripeError.code, status: stripeError.statusCode },
+      { idempotency_key: idempotencyKey, stripe_error_type: kind, stripe_code: error.code, status: error.statusCode },
       'could not create checkout session',
     );
     throw kind === 'StripeConnectionError' || kind === 'StripeRateLimitError'
       ? new UpstreamError('Our payment processor is not answering right now.', 503, 'payments_unavailable')
       : new UpstreamError('Our payment processor could not start your donation.', 502, 'payments_failed');
   }
-  await attachCheckoutSession(deps.db, donation.id, session.id);
   if (!session.url) throw new UpstreamError('Our payment processor returned no payment page.', 502, 'payments_failed');
-  return { donationId: donation.id, url: session.url };
+  return session;
 }
 
 export function checkoutParams(
@@ -95,7 +108,7 @@ export function checkoutParams(
 }
 
 /** Brings the donor back to a form that still holds their choices. */
-function cancelQuery(request: DonationRequest): string {
+export function cancelQuery(request: DonationRequest): string {
   const query = new URLSearchParams({ amount: toMajorString(request.gift), frequency: request.frequency });
   if (request.coverFees) query.set('cover_fees', '1');
   for (const key of ['campaign', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'article_url', 'article_title'] as const) {

@@ -1,6 +1,7 @@
 import type { FieldError } from '../lib/errors';
 import { formatMoney, grossUpForFees, parseMajorAmount, toMajorString } from '../lib/money';
 import type { GivingSettings, Settings } from '../settings/settings';
+import { FREQUENCIES } from './donation-form';
 import { ATTRIBUTION_FIELDS, cleanAttributionValue, type AttributionField } from './attribution';
 
 /** What the form shows: strings exactly as typed, so a re-rendered form keeps them. */
@@ -25,13 +26,6 @@ export interface FormValues {
   return_to?: string;
 }
 
-/**
- * Monthly and yearly giving are part of the form and the public contract, but
- * billing them arrives with memberships; until then the choices are shown as
- * coming soon and cannot be picked.
- */
-export const MEMBERSHIPS_AVAILABLE = false;
-
 const ATTRIBUTION_KEYS = Object.keys(ATTRIBUTION_FIELDS) as AttributionField[];
 
 export const FIELD_ORDER = ['amount', 'amount_other', 'frequency', 'cover_fees', 'email', 'anonymous', 'tribute_name', 'comment'];
@@ -53,8 +47,7 @@ export function formValuesFromQuery(query: Record<string, string | undefined>, g
     values.amount_other = toMajorString(chosen);
   }
   const frequency = str('frequency');
-  const offered = MEMBERSHIPS_AVAILABLE ? ['once', 'monthly', 'annual'] : ['once'];
-  values.frequency = frequency && offered.includes(frequency) ? frequency : 'once';
+  values.frequency = frequency && (FREQUENCIES as readonly string[]).includes(frequency) ? frequency : 'once';
   if (str('cover_fees')) values.cover_fees = 'on';
   for (const key of ATTRIBUTION_KEYS) {
     const value = cleanAttributionValue(key, str(key));
@@ -105,11 +98,10 @@ export function donatePageModel(
     otherAmount: isOther ? (values.amount_other ?? (selected === 'other' ? '' : selected)) : '',
     frequency: typeof values.frequency === 'string' ? values.frequency : 'once',
     frequencies: [
-      { value: 'once', label: 'Once', available: true },
-      { value: 'monthly', label: 'Monthly', available: MEMBERSHIPS_AVAILABLE },
-      { value: 'annual', label: 'Yearly', available: MEMBERSHIPS_AVAILABLE },
+      { value: 'once', label: 'Once' },
+      { value: 'monthly', label: 'Monthly' },
+      { value: 'annual', label: 'Yearly' },
     ],
-    membershipsAvailable: MEMBERSHIPS_AVAILABLE,
     coverFees: typeof values.cover_fees === 'string' && values.cover_fees !== '',
     anonymous: typeof values.anonymous === 'string' && values.anonymous !== '',
     values,

@@ -40,6 +40,8 @@ export interface DonationRow {
   /** Cumulative, minor units; only ever increases. */
   amount_refunded: number;
   failure_reason: string | null;
+  membership_id: string | null;
+  dispute_status: string | null;
   processing_at: Date | null;
   paid_at: Date | null;
   failed_at: Date | null;

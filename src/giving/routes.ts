@@ -5,10 +5,11 @@ import type { Db } from '../db/knex';
 import { BadRequestError, NotFoundError, UpstreamError, type FieldError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { SettingsCache } from '../settings/settings';
+import { createMembershipCheckout } from '../members/create-membership-checkout';
 import { createDonationCheckout } from './create-checkout-session';
 import { parseDonationForm, singleValues } from './donation-form';
 import { findDonationByCheckoutSession } from './donation-queries';
-import { donatePageModel, formValuesFromQuery, MEMBERSHIPS_AVAILABLE, type FormValues } from './donate-page-model';
+import { donatePageModel, formValuesFromQuery, type FormValues } from './donate-page-model';
 import { thanksPageModel } from './thanks-page-model';
 
 export interface GivingDeps {
@@ -36,12 +37,8 @@ export function givingRouter(deps: GivingDeps): Router {
     const settings = await deps.settings.get();
     const query = singleValues(req.query);
     const values = formValuesFromQuery({ ...query, referrer: query.referrer ?? externalReferrer(req) }, settings.giving);
-    const notices: string[] = [];
-    if (query.canceled) notices.push('Your donation was not completed, and you were not charged.');
-    if (!MEMBERSHIPS_AVAILABLE && (query.frequency === 'monthly' || query.frequency === 'annual')) {
-      notices.push('Monthly and yearly memberships are coming soon. You can give once today.');
-    }
-    res.render('giving/donate', donatePageModel(settings, values, [], { notice: notices.join(' ') || null }));
+    const notice = query.canceled ? 'Your donation was not completed, and you were not charged.' : null;
+    res.render('giving/donate', donatePageModel(settings, values, [], { notice }));
   });
 
   router.post('/donate', form, async (req, res) => {
@@ -52,19 +49,12 @@ export function givingRouter(deps: GivingDeps): Router {
     values.referrer ??= externalReferrer(req) ?? '';
     const parsed = parseDonationForm(values, { giving: settings.giving, isAllowedReturn: deps.isAllowedReturn });
     if (!parsed.ok) return renderForm(res, 422, settings, values, parsed.errors);
-    if (parsed.value.frequency !== 'once' && !MEMBERSHIPS_AVAILABLE) {
-      // The form and contract already offer memberships; billing them arrives
-      // with the memberships feature. Until then, say so and write nothing.
-      return renderForm(res, 422, settings, values, [
-        { field: 'frequency', message: 'Monthly and annual memberships are coming soon. You can give once today.' },
-      ]);
-    }
     try {
-      const { url } = await createDonationCheckout(
-        { db: deps.db, stripe: deps.stripe, baseUrl: deps.baseUrl, logger: req.log },
-        settings,
-        parsed.value,
-      );
+      const checkoutDeps = { db: deps.db, stripe: deps.stripe, baseUrl: deps.baseUrl, logger: req.log };
+      const { url } =
+        parsed.value.frequency === 'once'
+          ? await createDonationCheckout(checkoutDeps, settings, parsed.value)
+          : await createMembershipCheckout(checkoutDeps, settings, parsed.value);
       res.redirect(303, url);
     } catch (error) {
       if (!(error instanceof UpstreamError)) throw error;
@@ -91,8 +81,12 @@ export function givingRouter(deps: GivingDeps): Router {
         'payments_unavailable',
       );
     }
-    const donation = await findDonationByCheckoutSession(deps.db, session.id);
-    res.render('giving/thanks', thanksPageModel(settings, session, donation ?? null, deps.isAllowedReturn));
+    // Where the donor came from (for the link back) is on our row: the donation, or the membership.
+    const origin =
+      session.mode === 'subscription'
+        ? await deps.db('memberships').where({ stripe_checkout_session_id: session.id }).first('return_to', 'article_title', 'interval')
+        : await findDonationByCheckoutSession(deps.db, session.id);
+    res.render('giving/thanks', thanksPageModel(settings, session, origin ?? null, deps.isAllowedReturn));
   });
 
   /** The Referer, unless it is one of our own pages (which says nothing about where the donor came from). */

@@ -1,17 +1,23 @@
 import type Stripe from 'stripe';
 import { formatMoney } from '../lib/money';
 import type { Settings } from '../settings/settings';
-import type { DonationRow } from './donation-queries';
+
+/** The row a checkout was opened for: a donation, or a membership (with its interval). */
+export interface CheckoutOrigin {
+  return_to: string | null;
+  article_title: string | null;
+  interval?: 'month' | 'year';
+}
 
 export function thanksPageModel(
   settings: Settings,
   session: Stripe.Checkout.Session,
-  donation: DonationRow | null,
+  origin: CheckoutOrigin | null,
   isAllowedReturn: (url: string) => boolean,
 ) {
   const paid = session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
   const processing = session.status === 'complete' && !paid;
-  const returnTo = donation?.return_to && isAllowedReturn(donation.return_to) ? donation.return_to : null;
+  const returnTo = origin?.return_to && isAllowedReturn(origin.return_to) ? origin.return_to : null;
   const amount = session.amount_total !== null && session.currency
     ? formatMoney(session.amount_total, session.currency)
     : null;
@@ -21,7 +27,8 @@ export function thanksPageModel(
     state: paid ? 'paid' : processing ? 'processing' : 'incomplete',
     amount,
     email: session.customer_details?.email ?? null,
-    articleTitle: donation?.article_title ?? null,
+    articleTitle: origin?.article_title ?? null,
+    membership: session.mode === 'subscription' ? (origin?.interval === 'year' ? 'yearly' : 'monthly') : null,
     returnTo,
   };
 }

@@ -1,5 +1,6 @@
 import { signInLinkEmail } from '../account/sign-in-email';
 import type { Db } from '../db/knex';
+import { MEMBERSHIP_EMAILS } from '../members/membership-email-templates';
 import { receiptCorrectedEmail, receiptEmail, receiptVoidEmail } from '../receipts/receipt-emails';
 import { yearEndStatementEmail } from '../receipts/year-end-email';
 import type { OutboxRow } from './email-outbox';
@@ -19,6 +20,7 @@ export const EMAIL_TEMPLATES: Readonly<Record<string, EmailTemplate>> = {
   'receipt-void': receiptVoidEmail,
   'year-end-statement': yearEndStatementEmail,
   'sign-in-link': signInLinkEmail,
+  ...MEMBERSHIP_EMAILS,
 };
 
 export class UnknownTemplateError extends Error {

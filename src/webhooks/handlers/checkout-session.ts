@@ -8,6 +8,7 @@ import {
   type DonationStatus,
 } from '../../giving/donation-queries';
 import type { EventHandler, HandlerContext } from '../handler-types';
+import { handleMembershipCheckout } from './membership-checkout';
 import { markDonationSucceeded } from './donation-paid';
 
 /**
@@ -46,6 +47,7 @@ function outcomeOf(event: Stripe.Event, session: Stripe.Checkout.Session): Outco
 
 export const handleCheckoutSessionEvent: EventHandler = async (ctx, event) => {
   const session = event.data.object as Stripe.Checkout.Session;
+  if (session.mode === 'subscription') return handleMembershipCheckout(ctx, event, session);
   if (session.mode !== 'payment') {
     ctx.logger.debug({ event_id: event.id, mode: session.mode }, 'checkout session mode not handled here');
     return;

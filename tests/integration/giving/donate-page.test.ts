@@ -44,12 +44,11 @@ describe('GET /donate', () => {
     expect(res.text).toContain(`<input type="hidden" name="return_to" value="${NEWSROOM_ORIGIN}/story">`);
   });
 
-  it('offers memberships as coming soon, and answers a monthly link with once and a notice', async () => {
-    const res = await request(t.app).get('/donate').query({ frequency: 'monthly' });
+  it('presets a membership from a newsletter link', async () => {
+    const res = await request(t.app).get('/donate').query({ frequency: 'monthly', amount: '10' });
     expect(res.status).toBe(200);
-    expect(res.text).toMatch(/id="frequency-once" value="once" checked/);
-    expect(res.text).toMatch(/id="frequency-monthly" value="monthly" disabled/);
-    expect(res.text).toContain('Monthly and yearly memberships are coming soon. You can give once today.');
+    expect(res.text).toMatch(/id="frequency-monthly" value="monthly" checked/);
+    expect(res.text).toMatch(/id="amount-10" value="10" checked/);
   });
 
   it('trims attribution from a long link so the form can still be sent', async () => {

@@ -91,12 +91,6 @@ describe('POST /donate', () => {
       expect(await donationCount()).toBe(0);
     });
 
-    it('says memberships are coming soon for monthly and writes nothing', async () => {
-      const res = await request(t.app).post('/donate').type('form').send({ amount: '25', frequency: 'monthly' });
-      expect(res.status).toBe(422);
-      expect(res.text).toContain('coming soon');
-      expect(await donationCount()).toBe(0);
-    });
   });
 
   it('opens a Checkout Session with server-computed amounts and our id, then redirects to it', async () => {
@@ -182,6 +176,57 @@ describe('POST /donate', () => {
     expect(capture.body).not.toHaveProperty('customer_email');
     const donation = await t.db('donations').first();
     expect(donation).toMatchObject({ amount: 5000, fee_amount: 0, fee_covered: false, return_to: null });
+  });
+
+  it('starts a monthly membership: a pending membership row and a subscription-mode Checkout with our id on the subscription', async () => {
+    const capture: { body?: Record<string, string>; headers?: Record<string, unknown> } = {};
+    stubCheckoutCreate(capture);
+    const res = await request(t.app)
+      .post('/donate')
+      .type('form')
+      .send({ amount: '15', frequency: 'monthly', cover_fees: 'on', email: 'member@example.com', campaign: 'members-drive' });
+    expect(res.status).toBe(303);
+    expect(await donationCount()).toBe(0);
+    const membership = await t.db('memberships').first();
+    expect(membership).toMatchObject({
+      status: 'pending',
+      interval: 'month',
+      amount: 1576,
+      fee_amount: 76,
+      fee_covered: true,
+      currency: 'usd',
+      email: 'member@example.com',
+      campaign: 'members-drive',
+      stripe_checkout_session_id: res.headers.location!.split('/').pop(),
+    });
+    expect(capture.headers!['idempotency-key']).toBe(`membership-checkout-${membership.id}`);
+    expect(capture.body).toMatchObject({
+      mode: 'subscription',
+      customer_email: 'member@example.com',
+      client_reference_id: membership.id,
+      'line_items[0][price_data][unit_amount]': '1576',
+      'line_items[0][price_data][recurring][interval]': 'month',
+      'metadata[membership_id]': membership.id,
+      'subscription_data[metadata][membership_id]': membership.id,
+      'subscription_data[metadata][source]': 'sustain',
+    });
+    expect(capture.body).not.toHaveProperty('submit_type');
+    expect(capture.body).not.toHaveProperty('customer_creation');
+  });
+
+  it('bills a yearly membership once a year', async () => {
+    const capture: { body?: Record<string, string> } = {};
+    stubCheckoutCreate(capture);
+    await request(t.app).post('/donate').type('form').send({ amount: '120', frequency: 'annual' });
+    expect(capture.body!['line_items[0][price_data][recurring][interval]']).toBe('year');
+    expect(await t.db('memberships').first()).toMatchObject({ interval: 'year', amount: 12000 });
+  });
+
+  it('marks the membership attempt failed when Stripe refuses the session', async () => {
+    nock(STRIPE).post('/v1/checkout/sessions').reply(500, { error: { type: 'api_error', message: 'boom' } });
+    const res = await request(t.app).post('/donate').type('form').send({ amount: '10', frequency: 'monthly' });
+    expect(res.status).toBe(502);
+    expect(await t.db('memberships').first()).toMatchObject({ status: 'failed' });
   });
 
   it('drops attribution it cannot use instead of refusing the gift', async () => {

@@ -1,0 +1,111 @@
+import type { Knex } from 'knex';
+import type Stripe from 'stripe';
+import { queueMembershipEmails } from './membership-emails';
+import { updateMembership, type MembershipRow, type MembershipStatus } from './membership-queries';
+
+/**
+ * How settled a status is, to break ties between snapshots taken in the same
+ * second (Stripe's timestamps have one-second resolution).
+ */
+const STATUS_RANK: Record<MembershipStatus, number> = {
+  pending: 0,
+  abandoned: 1,
+  failed: 1,
+  incomplete: 1,
+  incomplete_expired: 5,
+  trialing: 2,
+  active: 3,
+  past_due: 3,
+  unpaid: 4,
+  paused: 4,
+  canceled: 5,
+};
+
+export function idOf(value: string | { id: string } | null | undefined): string | null {
+  if (!value) return null;
+  return typeof value === 'string' ? value : value.id;
+}
+
+const at = (seconds: number | null | undefined) => (seconds ? new Date(seconds * 1000) : null);
+
+/** The membership fields a subscription snapshot determines. */
+export function fieldsFromSubscription(subscription: Stripe.Subscription, current: MembershipRow): Partial<MembershipRow> {
+  const item = subscription.items?.data?.[0];
+  const price = item?.price;
+  const amount = price?.unit_amount ? price.unit_amount * (item?.quantity ?? 1) : current.amount;
+  return {
+    stripe_subscription_id: subscription.id,
+    stripe_customer_id: idOf(subscription.customer),
+    status: subscription.status as MembershipStatus,
+    amount,
+    currency: subscription.currency ?? price?.currency ?? current.currency,
+    interval: price?.recurring?.interval === 'year' ? 'year' : price?.recurring ? 'month' : current.interval,
+    current_period_start: at(item?.current_period_start) ?? current.current_period_start,
+    current_period_end: at(item?.current_period_end) ?? current.current_period_end,
+    cancel_at_period_end: subscription.cancel_at_period_end,
+    canceled_at: at(subscription.canceled_at),
+    ended_at: at(subscription.ended_at),
+    cancellation_reason: subscription.cancellation_details?.reason ?? null,
+    cancellation_feedback: subscription.cancellation_details?.feedback ?? null,
+    cancellation_comment: subscription.cancellation_details?.comment ?? null,
+  };
+}
+
+const ENDED = new Set<MembershipStatus>(['canceled', 'incomplete_expired']);
+
+/** Whether a status observed at `at` may replace the one we hold. */
+function statusIsNewer(membership: MembershipRow, status: MembershipStatus, at: Date): boolean {
+  if (ENDED.has(membership.status)) {
+    // Stripe never brings an ended subscription back: a live status after it is stale.
+    return status === membership.status;
+  }
+  if (!membership.status_at) return true;
+  const held = membership.status_at.getTime();
+  if (at.getTime() !== held) return at.getTime() > held;
+  return STATUS_RANK[status] >= STATUS_RANK[membership.status];
+}
+
+/**
+ * Applies a subscription snapshot taken at `takenAt` (its event's `created`).
+ * Its fields replace ours only if no newer snapshot is held, and its status
+ * only if no newer event (snapshot or invoice) set the status since.
+ */
+export async function applySubscriptionSnapshot(
+  trx: Knex.Transaction,
+  membership: MembershipRow,
+  subscription: Stripe.Subscription,
+  takenAt: Date,
+): Promise<MembershipRow> {
+  const incoming = subscription.status as MembershipStatus;
+  // An ended subscription is final in Stripe: a live snapshot after it is stale, fields and all.
+  if (ENDED.has(membership.status) && !ENDED.has(incoming)) return membership;
+  const fieldsNewer = !membership.snapshot_at || takenAt.getTime() >= membership.snapshot_at.getTime();
+  const statusNewer = statusIsNewer(membership, incoming, takenAt);
+  if (!fieldsNewer && !statusNewer) return membership;
+  const { status, ...fields } = fieldsFromSubscription(subscription, membership);
+  const changes: Partial<MembershipRow> = {};
+  if (fieldsNewer) Object.assign(changes, fields, { snapshot_at: takenAt });
+  if (statusNewer) Object.assign(changes, { status, status_at: takenAt });
+  if (!fieldsNewer && subscription.id) changes.stripe_subscription_id = subscription.id;
+  const after = await updateMembership(trx, membership.id, changes);
+  await queueMembershipEmails(trx, membership, after);
+  return after;
+}
+
+/**
+ * A status learned from something other than a subscription snapshot (a paid
+ * or failed invoice, a completed checkout), applied under the same rule: only
+ * if nothing newer set the status.
+ */
+export async function applyStatusHint(
+  trx: Knex.Transaction,
+  membership: MembershipRow,
+  status: MembershipStatus,
+  observedAt: Date,
+  changes: Partial<MembershipRow> = {},
+): Promise<MembershipRow> {
+  const statusChanges = statusIsNewer(membership, status, observedAt) ? { status, status_at: observedAt } : {};
+  const after = await updateMembership(trx, membership.id, { ...changes, ...statusChanges });
+  await queueMembershipEmails(trx, membership, after);
+  return after;
+}

@@ -1,0 +1,80 @@
+import type Stripe from 'stripe';
+import { cancelQuery, METADATA_SOURCE, openCheckoutSession, type CheckoutDeps } from '../giving/create-checkout-session';
+import type { DonationRequest } from '../giving/donation-form';
+import { formatMoney } from '../lib/money';
+import type { Settings } from '../settings/settings';
+import type { MembershipRow } from './membership-queries';
+
+const INTERVAL = { monthly: 'month', annual: 'year' } as const;
+
+/**
+ * Starts a membership: a pending membership row (our id, the attribution),
+ * then a Checkout Session in subscription mode at the donor's own amount.
+ * Our id travels in the session's and the subscription's metadata, so every
+ * invoice, renewal and refund can be traced back to the row.
+ */
+export async function createMembershipCheckout(
+  deps: CheckoutDeps,
+  settings: Settings,
+  request: DonationRequest,
+): Promise<{ membershipId: string; url: string }> {
+  if (request.frequency === 'once') throw new Error('a one-time gift is not a membership');
+  const interval = INTERVAL[request.frequency];
+  const [membership] = (await deps.db('memberships')
+    .insert({
+      status: 'pending',
+      currency: request.currency,
+      amount: request.total,
+      fee_amount: request.feeAmount,
+      fee_covered: request.coverFees,
+      interval,
+      email: request.email,
+      anonymous: request.anonymous,
+      tribute_name: request.tributeName,
+      comment: request.comment,
+      return_to: request.returnTo,
+      ...request.attribution,
+    })
+    .returning('*')) as MembershipRow[];
+  const id = membership!.id;
+  const session = await openCheckoutSession(deps, membershipCheckoutParams(deps.baseUrl, settings, request, id), `membership-checkout-${id}`, async () => {
+    await deps.db('memberships').where({ id, status: 'pending' }).update({ status: 'failed', updated_at: deps.db.fn.now() });
+  });
+  await deps.db('memberships').where({ id }).update({ stripe_checkout_session_id: session.id, updated_at: deps.db.fn.now() });
+  return { membershipId: id, url: session.url! };
+}
+
+export function membershipCheckoutParams(
+  baseUrl: string,
+  settings: Settings,
+  request: DonationRequest,
+  membershipId: string,
+): Stripe.Checkout.SessionCreateParams {
+  const org = settings.organization.name;
+  const interval = INTERVAL[request.frequency as 'monthly' | 'annual'];
+  const metadata = { membership_id: membershipId, source: METADATA_SOURCE };
+  const description = request.coverFees
+    ? `Includes ${formatMoney(request.feeAmount, request.currency)} to cover processing fees`
+    : undefined;
+  return {
+    mode: 'subscription',
+    ...(request.email ? { customer_email: request.email } : {}),
+    client_reference_id: membershipId,
+    line_items: [
+      {
+        quantity: 1,
+        price_data: {
+          currency: request.currency,
+          unit_amount: request.total,
+          recurring: { interval },
+          product_data: { name: `${interval === 'month' ? 'Monthly' : 'Yearly'} membership, ${org}`, ...(description ? { description } : {}) },
+        },
+      },
+    ],
+    metadata,
+    // Copied by Stripe onto every invoice (parent.subscription_details.metadata): how renewals find the row.
+    subscription_data: { metadata, description: `Membership of ${org}` },
+    success_url: `${baseUrl}/donate/thanks?session_id={CHECKOUT_SESSION_ID}`,
+    cancel_url: `${baseUrl}/donate?${cancelQuery(request)}`,
+  };
+}

@@ -1,0 +1,44 @@
+import type { Knex } from 'knex';
+import { enqueueEmail } from '../mail/email-outbox';
+import type { MembershipRow } from './membership-queries';
+
+const LIVE = new Set(['active', 'trialing']);
+
+/**
+ * Queues what a member should hear about a change, judged by the state before
+ * and after it. Every message has a dedupe key, so replays and reordered
+ * events never send one twice.
+ */
+export async function queueMembershipEmails(trx: Knex.Transaction, before: MembershipRow, after: MembershipRow): Promise<void> {
+  if (!after.donor_id) return;
+  const donor: { email: string; anonymized_at: Date | null } | undefined = await trx('donors')
+    .where({ id: after.donor_id })
+    .first('email', 'anonymized_at');
+  if (!donor?.email || donor.anonymized_at) return;
+  const queue = (template: string, dedupeKey: string) =>
+    enqueueEmail(trx, { to: donor.email, template, data: { membership_id: after.id }, dedupeKey });
+
+  if (LIVE.has(after.status) && !LIVE.has(before.status) && before.status !== 'past_due') {
+    await queue('member-welcome', `member-welcome:${after.id}`);
+  }
+  if (after.cancel_at_period_end && !before.cancel_at_period_end && after.status !== 'canceled' && after.current_period_end) {
+    await queue('membership-cancel-scheduled', `membership-cancel-scheduled:${after.id}:${after.current_period_end.toISOString()}`);
+  }
+  if (after.status === 'canceled' && before.status !== 'canceled') {
+    await queue('membership-ended', `membership-ended:${after.id}`);
+  }
+}
+
+export async function queuePaymentFailedEmail(trx: Knex.Transaction, membership: MembershipRow, invoiceId: string): Promise<void> {
+  if (!membership.donor_id) return;
+  const donor: { email: string; anonymized_at: Date | null } | undefined = await trx('donors')
+    .where({ id: membership.donor_id })
+    .first('email', 'anonymized_at');
+  if (!donor?.email || donor.anonymized_at) return;
+  await enqueueEmail(trx, {
+    to: donor.email,
+    template: 'membership-payment-failed',
+    data: { membership_id: membership.id, invoice_id: invoiceId },
+    dedupeKey: `membership-payment-failed:${invoiceId}`,
+  });
+}
