@@ -66,3 +66,12 @@ export function grossUpForFees(gift: number, fee: FeePolicy): number {
   const keepsPerTenThousand = 10_000 - fee.percentBps;
   return Math.ceil(((gift + fee.fixed) * 10_000) / keepsPerTenThousand);
 }
+
+/**
+ * The part of a fee-covering total that went to fees: the processor's cut of
+ * `total` (what grossUpForFees added). Depends on the total alone, so every
+ * invoice of a membership that covers its fees splits the same way.
+ */
+export function feePortion(total: number, fee: FeePolicy): number {
+  return Math.min(total - 1, Math.max(0, Math.round((total * fee.percentBps) / 10_000) + fee.fixed));
+}

@@ -1,4 +1,4 @@
-import { formatMoney, grossUpForFees, parseMajorAmount, toMajorString } from '../../src/lib/money';
+import { feePortion, formatMoney, grossUpForFees, parseMajorAmount, toMajorString } from '../../src/lib/money';
 
 describe('parseMajorAmount', () => {
   it.each([
@@ -56,5 +56,15 @@ describe('grossUpForFees', () => {
 
   it('adds nothing when there is no fee', () => {
     expect(grossUpForFees(2500, { percentBps: 0, fixed: 0 })).toBe(2500);
+  });
+});
+
+describe('feePortion', () => {
+  it('recovers what grossUpForFees added', () => {
+    const fee = { percentBps: 290, fixed: 30 };
+    for (const gift of [500, 1000, 1500, 2500, 12000, 100000]) {
+      const total = grossUpForFees(gift, fee);
+      expect(Math.abs(total - feePortion(total, fee) - gift)).toBeLessThanOrEqual(1);
+    }
   });
 });

@@ -5,6 +5,8 @@ import { applyStatusHint, idOf } from '../../members/apply-subscription';
 import { queuePaymentFailedEmail } from '../../members/membership-emails';
 import { lockMembershipFor, type MembershipRow } from '../../members/membership-queries';
 import { METADATA_SOURCE } from '../../giving/create-checkout-session';
+import { feePortion } from '../../lib/money';
+import { readSettings } from '../../settings/settings';
 import type { EventHandler, HandlerContext } from '../handler-types';
 import { markDonationSucceeded } from './donation-paid';
 import { createMembershipFromStripe } from './subscription';
@@ -95,7 +97,10 @@ async function donorForInvoice(ctx: HandlerContext, invoice: Stripe.Invoice, mem
 }
 
 async function donationForInvoice(ctx: HandlerContext, invoice: Stripe.Invoice, membership: MembershipRow): Promise<DonationRow> {
-  const fees = invoice.amount_paid === membership.amount ? membership.fee_amount : 0;
+  const { giving } = await readSettings(ctx.trx);
+  const fees = membership.fee_covered
+    ? feePortion(invoice.amount_paid, { percentBps: giving.fee_percent_bps, fixed: giving.fee_fixed })
+    : 0;
   const inserted: { id: string }[] = await ctx.trx('donations')
     .insert({
       status: 'pending',
