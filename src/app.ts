@@ -82,7 +82,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.get('/', (_req, res) => res.redirect(302, '/donate'));
   app.use(givingRouter({ db, stripe, settings, logger, baseUrl: config.baseUrl, isAllowedReturn }));
-  app.use(accountRouter({ db, settings, baseUrl: config.baseUrl, linkKey: config.sessionSecret }));
+  app.use(accountRouter({ db, stripe, settings, baseUrl: config.baseUrl, linkKey: config.sessionSecret, logger }));
   if (config.mail.smtpUrl === null && !production) app.use(devMailboxRouter(db));
 
   app.use(notFound);

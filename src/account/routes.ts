@@ -1,6 +1,8 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
+import type Stripe from 'stripe';
 import { z } from 'zod';
+import type { Logger } from '../lib/logger';
 import { isEmailAddress } from '../lib/email-address';
 import { AppError, NotFoundError } from '../lib/errors';
 import { hitRateLimit } from '../lib/rate-limit';
@@ -11,6 +13,7 @@ import { renderStatementPdf } from '../receipts/statement-pdf';
 import { currentStatementView } from '../receipts/year-end-view';
 import type { SettingsCache } from '../settings/settings';
 import { accountPageModel } from './account-page-model';
+import { membershipActionsRouter } from './membership-routes';
 import {
   clearSessionCookie,
   createDonorSession,
@@ -24,9 +27,11 @@ import { checkSignInLink, consumeSignInLink, requestSignInLink } from './sign-in
 
 export interface AccountDeps {
   db: Knex;
+  stripe: Stripe;
   settings: SettingsCache;
   baseUrl: string;
   linkKey: string;
+  logger: Logger;
 }
 
 const SIGN_IN_REQUESTS_PER_ADDRESS = 10;
@@ -43,6 +48,12 @@ declare module 'express-serve-static-core' {
     donorId?: string;
   }
 }
+
+const CHANGE_NOTICE: Record<string, string> = {
+  amount: 'Your new amount starts with your next payment.',
+  cancel: 'Your membership will end at the close of the current period. You can keep it until then.',
+  resume: 'Your membership will continue. Thank you!',
+};
 
 const LINK_PROBLEM = {
   malformed: 'That sign-in link is incomplete. Copy the whole link from the email, or ask for a new one.',
@@ -67,11 +78,14 @@ export function accountRouter(deps: AccountDeps): Router {
     res.redirect(303, '/account');
   };
   router.use('/account', loadSession);
+  router.use(['/account/memberships', '/account/billing'], requireDonor);
+  router.use(membershipActionsRouter(deps));
 
   router.get('/account', async (req, res) => {
     if (!req.donorId) return res.render('account/sign-in', { title: 'Sign in to your account', email: '', error: null });
     const settings = await deps.settings.get();
-    res.render('account/account', await accountPageModel(deps.db, req.donorId, settings));
+    const changed = typeof req.query.changed === 'string' ? CHANGE_NOTICE[req.query.changed] ?? null : null;
+    res.render('account/account', { ...(await accountPageModel(deps.db, req.donorId, settings)), notice: changed });
   });
 
   router.post('/account/sign-in', form, async (req, res) => {

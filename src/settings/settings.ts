@@ -59,9 +59,26 @@ const givingSchema = z
   })
   .refine((g) => g.min_amount <= g.max_amount, 'min_amount must not exceed max_amount');
 
+/**
+ * Membership levels by yearly giving, lowest first. A donor's level is the
+ * highest whose minimum they reach (see src/members/levels.ts).
+ */
+const levelsSchema = z
+  .array(z.object({ name: z.string().min(1).max(60), min_yearly: z.number().int().min(0) }))
+  .min(1)
+  .max(12)
+  .refine((levels) => levels.every((l, i) => i === 0 || l.min_yearly > levels[i - 1]!.min_yearly), 'levels must rise in order')
+  .default([
+    { name: 'Supporter', min_yearly: 0 },
+    { name: 'Member', min_yearly: 6_000 },
+    { name: 'Sustainer', min_yearly: 12_000 },
+    { name: 'Leadership Circle', min_yearly: 100_000 },
+  ]);
+
 const settingsSchema = z.object({
   organization: organizationSchema.default(organizationSchema.parse({})),
   giving: givingSchema.default(givingSchema.parse({})),
+  membership_levels: levelsSchema,
   receipts: receiptsSchema.default(receiptsSchema.parse({})),
 });
 

@@ -1,10 +1,8 @@
 import request from 'supertest';
-import type { OutboxRow } from '../../../src/mail/email-outbox';
-import { outboxRenderer } from '../../../src/mail/templates';
-import { readSettings } from '../../../src/settings/settings';
 import { bootTestApp, TEST_BASE_URL, type TestApp } from '../../support/app';
 import { checkoutSession } from '../../support/stripe-fixtures';
 import { cardCharge, deliver, pdfText, pendingDonation } from '../receipts/support';
+import { emailedLink as emailedLinkOf, signedInCookie as signInAs } from './support';
 
 // 2026-11-18T20:15:00Z
 const PAID = 1_795_032_900;
@@ -40,27 +38,8 @@ describe('/account: the donor’s own giving, behind an emailed sign-in link', (
 
   const signIn = (email: string) => request(t.app).post('/account/sign-in').type('form').send({ email });
 
-  /** The link as the donor receives it: rendered by the outbox template, as the worker would. */
-  async function emailedLink(): Promise<string> {
-    const row = (await t.db('email_outbox').where({ template: 'sign-in-link' }).orderBy('created_at', 'desc').first()) as OutboxRow;
-    const email = await outboxRenderer(t.db, async () => ({
-      settings: await readSettings(t.db),
-      baseUrl: TEST_BASE_URL,
-      linkKey: t.config.sessionSecret,
-    }))(row);
-    const url = /http:\/\/localhost:3000\/account\/verify\?token=[^\s"<]+/.exec(email.text)![0];
-    expect(email.html).toContain(url);
-    return url.replace(TEST_BASE_URL, '');
-  }
-
-  async function signedInCookie(email = 'reader@example.com'): Promise<string> {
-    await signIn(email);
-    const link = await emailedLink();
-    const token = new URL(link, TEST_BASE_URL).searchParams.get('token')!;
-    const res = await request(t.app).post('/account/verify').type('form').send({ token });
-    expect(res.status).toBe(303);
-    return res.headers['set-cookie']![0]!.split(';')[0]!;
-  }
+  const emailedLink = () => emailedLinkOf(t);
+  const signedInCookie = (email = 'reader@example.com') => signInAs(t, email);
 
   it('answers an unknown address exactly as a known one, and sends nothing', async () => {
     await paidGift();

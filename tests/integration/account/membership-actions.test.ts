@@ -1,0 +1,161 @@
+import nock from 'nock';
+import request from 'supertest';
+import { levelFor } from '../../../src/members/levels';
+import { defaultSettings } from '../../../src/settings/settings';
+import { bootTestApp, type TestApp } from '../../support/app';
+import { invoiceObject, subscriptionObject, subscriptionSession, type MembershipIds } from '../../support/membership-fixtures';
+import { deliver } from '../receipts/support';
+import { signedInCookie } from './support';
+
+const STRIPE = 'https://api.stripe.com';
+const T0 = Math.floor(Date.now() / 1000) - 5 * 86_400;
+
+describe('/account: a member manages their membership', () => {
+  let t: TestApp;
+  let ids: MembershipIds;
+  let cookie: string;
+
+  beforeAll(async () => {
+    t = await bootTestApp();
+  });
+  beforeEach(async () => {
+    await t.reset();
+    const [row] = await t
+      .db('memberships')
+      .insert({ status: 'pending', currency: 'usd', amount: 1000, interval: 'month', stripe_checkout_session_id: 'cs_test_acct_member' })
+      .returning('id');
+    ids = { membershipId: row.id, subscriptionId: 'sub_acct', customerId: 'cus_acct', sessionId: 'cs_test_acct_member' };
+    await deliver(t, 'checkout.session.completed', subscriptionSession(ids), { created: T0 });
+    await deliver(t, 'customer.subscription.created', subscriptionObject(ids, { periodStart: T0 }), { created: T0 });
+    await deliver(t, 'invoice.paid', invoiceObject(ids, { id: 'in_acct_1', paidAt: T0 }), { created: T0 });
+    cookie = await signedInCookie(t, 'member@example.com');
+  });
+  afterAll(() => t.close());
+
+  it('shows the membership, its next payment and the member’s level', async () => {
+    const page = await request(t.app).get('/account').set('Cookie', cookie);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Membership: $10.00 a month');
+    expect(page.text).toContain('Status: <strong>Active</strong>');
+    expect(page.text).toContain('Next payment on');
+    // $10 a month is $120 a year: a Sustainer from the first month.
+    expect(page.text).toContain('Your level: <strong>Sustainer</strong>');
+    expect(page.text).toContain(`action="/account/memberships/${ids.membershipId}/amount"`);
+  });
+
+  it('changes the amount from the next period, with an idempotency key, leaving the database to the webhook', async () => {
+    let update: Record<string, string> = {};
+    let key: unknown;
+    nock(STRIPE)
+      .get('/v1/subscriptions/sub_acct')
+      .reply(200, { ...subscriptionObject(ids), items: { object: 'list', data: [{ id: 'si_acct', price: { id: 'price_1', product: 'prod_1', unit_amount: 1000 } }] } });
+    nock(STRIPE)
+      .post('/v1/subscriptions/sub_acct', (body) => {
+        update = body;
+        return true;
+      })
+      .reply(function () {
+        key = this.req.headers['idempotency-key'];
+        return [200, subscriptionObject(ids, { amount: 2500 })];
+      });
+    const res = await request(t.app).post(`/account/memberships/${ids.membershipId}/amount`).set('Cookie', cookie).type('form').send({ amount: '25' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/account?changed=amount');
+    expect(update).toEqual({
+      'items[0][id]': 'si_acct',
+      'items[0][price_data][currency]': 'usd',
+      'items[0][price_data][product]': 'prod_1',
+      'items[0][price_data][unit_amount]': '2500',
+      'items[0][price_data][recurring][interval]': 'month',
+      proration_behavior: 'none',
+    });
+    expect(key).toMatch(new RegExp(`^membership-amount-${ids.membershipId}-2500-`));
+    expect((await t.db('memberships').where({ id: ids.membershipId }).first()).amount).toBe(1000);
+  });
+
+  it('cancels at period end with the member’s reason, and resumes', async () => {
+    let cancel: Record<string, string> = {};
+    nock(STRIPE)
+      .post('/v1/subscriptions/sub_acct', (body) => {
+        cancel = body;
+        return true;
+      })
+      .reply(200, subscriptionObject(ids, { cancelAtPeriodEnd: true }));
+    const res = await request(t.app)
+      .post(`/account/memberships/${ids.membershipId}/cancel`)
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ feedback: 'too_expensive', comment: 'Tight month' });
+    expect(res.status).toBe(303);
+    expect(cancel).toEqual({
+      cancel_at_period_end: 'true',
+      'cancellation_details[feedback]': 'too_expensive',
+      'cancellation_details[comment]': 'Tight month',
+    });
+
+    await deliver(t, 'customer.subscription.updated', subscriptionObject(ids, { periodStart: T0, cancelAtPeriodEnd: true }), { created: T0 + 60 });
+    const page = await request(t.app).get('/account').set('Cookie', cookie);
+    expect(page.text).toContain('Keep my membership');
+
+    let resume: Record<string, string> = {};
+    nock(STRIPE)
+      .post('/v1/subscriptions/sub_acct', (body) => {
+        resume = body;
+        return true;
+      })
+      .reply(200, subscriptionObject(ids));
+    expect((await request(t.app).post(`/account/memberships/${ids.membershipId}/resume`).set('Cookie', cookie)).status).toBe(303);
+    expect(resume).toEqual({ cancel_at_period_end: 'false' });
+  });
+
+  it('sends the member to Stripe’s billing portal to update their card, returning to the account', async () => {
+    let body: Record<string, string> = {};
+    nock(STRIPE)
+      .post('/v1/billing_portal/sessions', (b) => {
+        body = b;
+        return true;
+      })
+      .reply(200, { id: 'bps_1', object: 'billing_portal.session', url: 'https://billing.stripe.com/p/session/test_1' });
+    const res = await request(t.app).post('/account/billing').set('Cookie', cookie);
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('https://billing.stripe.com/p/session/test_1');
+    expect(body).toEqual({ customer: 'cus_acct', return_url: 'http://localhost:3000/account' });
+  });
+
+  it('refuses a bad amount with 422 and calls nobody', async () => {
+    const res = await request(t.app).post(`/account/memberships/${ids.membershipId}/amount`).set('Cookie', cookie).type('form').send({ amount: '0.5' });
+    expect(res.status).toBe(422);
+  });
+
+  it('does not let anyone touch a membership that is not theirs', async () => {
+    await t.db('donors').insert({ email: 'someone@example.com' });
+    const other = await signedInCookie(t, 'someone@example.com');
+    const res = await request(t.app).post(`/account/memberships/${ids.membershipId}/cancel`).set('Cookie', other).type('form').send({});
+    expect(res.status).toBe(404);
+    const signedOut = await request(t.app).post(`/account/memberships/${ids.membershipId}/cancel`).type('form').send({});
+    expect(signedOut.status).toBe(303);
+    expect(signedOut.headers.location).toBe('/account');
+  });
+
+  it('says so calmly when Stripe cannot be reached, changing nothing', async () => {
+    nock(STRIPE).post('/v1/subscriptions/sub_acct').replyWithError('connect ECONNREFUSED');
+    const res = await request(t.app).post(`/account/memberships/${ids.membershipId}/cancel`).set('Cookie', cookie).type('form').send({});
+    expect(res.status).toBe(503);
+    expect(res.text).toContain('Nothing was changed');
+    expect((await t.db('memberships').where({ id: ids.membershipId }).first()).cancel_at_period_end).toBe(false);
+  });
+});
+
+describe('membership levels', () => {
+  const levels = defaultSettings().membership_levels;
+  it.each([
+    [0, 'Supporter'],
+    [5_999, 'Supporter'],
+    [6_000, 'Member'],
+    [12_000, 'Sustainer'],
+    [99_999, 'Sustainer'],
+    [100_000, 'Leadership Circle'],
+  ])('%p a year is %p', (yearly, name) => {
+    expect(levelFor(yearly, levels).name).toBe(name);
+  });
+});
