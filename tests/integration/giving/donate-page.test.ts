@@ -120,6 +120,24 @@ describe('GET /donate/thanks', () => {
     expect(await t.db('donors').count({ n: '*' })).toEqual([{ n: 0 }]);
   });
 
+  it('welcomes a new member after a subscription checkout, with the link back from the membership', async () => {
+    await t.db('memberships').insert({
+      status: 'pending',
+      currency: 'usd',
+      amount: 1500,
+      interval: 'year',
+      stripe_checkout_session_id: 'cs_test_member_thanks',
+      return_to: `${NEWSROOM_ORIGIN}/story`,
+    });
+    nock('https://api.stripe.com')
+      .get('/v1/checkout/sessions/cs_test_member_thanks')
+      .reply(200, checkoutSession({ id: 'cs_test_member_thanks', mode: 'subscription', amount_total: 1500 }));
+    const res = await request(t.app).get('/donate/thanks').query({ session_id: 'cs_test_member_thanks' });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain("You're now a yearly member of Our Newsroom, giving <strong>$15.00</strong> a year.");
+    expect(res.text).toContain(`href="${NEWSROOM_ORIGIN}/story"`);
+  });
+
   it('offers no link back when the donation had no allowed return address', async () => {
     nock('https://api.stripe.com').get('/v1/checkout/sessions/cs_test_thanks2').reply(200, checkoutSession({ id: 'cs_test_thanks2' }));
     const res = await request(t.app).get('/donate/thanks').query({ session_id: 'cs_test_thanks2' });
