@@ -126,13 +126,13 @@ describe('GET /donate/thanks', () => {
       currency: 'usd',
       amount: 1500,
       interval: 'year',
-      stripe_checkout_session_id: 'cs_test_member_thanks',
+      stripe_checkout_session_id: 'cs_test_memberThanks1',
       return_to: `${NEWSROOM_ORIGIN}/story`,
     });
     nock('https://api.stripe.com')
-      .get('/v1/checkout/sessions/cs_test_member_thanks')
-      .reply(200, checkoutSession({ id: 'cs_test_member_thanks', mode: 'subscription', amount_total: 1500 }));
-    const res = await request(t.app).get('/donate/thanks').query({ session_id: 'cs_test_member_thanks' });
+      .get('/v1/checkout/sessions/cs_test_memberThanks1')
+      .reply(200, checkoutSession({ id: 'cs_test_memberThanks1', mode: 'subscription', amount_total: 1500 }));
+    const res = await request(t.app).get('/donate/thanks').query({ session_id: 'cs_test_memberThanks1' });
     expect(res.status).toBe(200);
     expect(res.text).toContain("You're now a yearly member of Our Newsroom, giving <strong>$15.00</strong> a year.");
     expect(res.text).toContain(`href="${NEWSROOM_ORIGIN}/story"`);
