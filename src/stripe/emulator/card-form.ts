@@ -1,9 +1,9 @@
 import { passesLuhn } from './test-cards';
 
 /**
- * Reads and checks the hosted checkout form. Messages follow Stripe
- * Checkout's wording; every problem is reported at once, per field, so the
- * page can show each next to its input.
+ * Reads and checks the hosted checkout form and the billing portal's card
+ * form. Messages follow Stripe Checkout's wording; every problem is reported
+ * at once, per field, so the page can show each next to its input.
  */
 
 export const CARD_FORM_FIELDS = [
@@ -51,21 +51,14 @@ function parseExpiry(text: string): { month: number; year: number } | null {
   return { month, year };
 }
 
-/**
- * `now` is the emulator's clock, so advancing it far enough makes a card
- * expire as it would in real life.
- */
-export function checkCardForm(
-  values: CardFormValues,
+type CardFields = Pick<CardFormValues, 'card_number' | 'card_expiry' | 'card_cvc'>;
+
+/** The checks on the card itself, shared by the checkout page and the billing portal's "update card" form. */
+function checkCardFields(
+  values: CardFields,
   now: Date,
-): { ok: true; card: CardDetails } | { ok: false; errors: CardFormErrors } {
-  const errors: CardFormErrors = {};
-
-  if (values.email === '') errors.email = 'Your email is incomplete.';
-  else if (!EMAIL.test(values.email)) errors.email = 'Your email address is invalid.';
-
-  if (values.cardholder_name === '') errors.cardholder_name = 'Enter the name on your card.';
-
+  errors: CardFormErrors,
+): { number: string; expMonth: number; expYear: number } | null {
   const digits = values.card_number.replace(/[\s-]/g, '');
   if (digits === '') errors.card_number = 'Your card number is incomplete.';
   else if (!/^\d+$/.test(digits) || digits.length < 12 || digits.length > 19 || !passesLuhn(digits)) {
@@ -81,18 +74,37 @@ export function checkCardForm(
   }
 
   if (!/^\d{3,4}$/.test(values.card_cvc)) errors.card_cvc = "Your card's security code is incomplete.";
+  if (errors.card_number || errors.card_expiry || errors.card_cvc || !expiry) return null;
+  return { number: digits, expMonth: expiry.month, expYear: expiry.year };
+}
+
+/**
+ * `now` is the emulator's clock, so advancing it far enough makes a card
+ * expire as it would in real life.
+ */
+export function checkCardForm(
+  values: CardFormValues,
+  now: Date,
+): { ok: true; card: CardDetails } | { ok: false; errors: CardFormErrors } {
+  const errors: CardFormErrors = {};
+
+  if (values.email === '') errors.email = 'Your email is incomplete.';
+  else if (!EMAIL.test(values.email)) errors.email = 'Your email address is invalid.';
+
+  if (values.cardholder_name === '') errors.cardholder_name = 'Enter the name on your card.';
+  const card = checkCardFields(values, now, errors);
   if (values.postal_code === '') errors.postal_code = 'Your postal code is incomplete.';
 
-  if (Object.keys(errors).length > 0 || !expiry) return { ok: false, errors };
-  return {
-    ok: true,
-    card: {
-      email: values.email,
-      name: values.cardholder_name,
-      number: digits,
-      expMonth: expiry.month,
-      expYear: expiry.year,
-      postalCode: values.postal_code,
-    },
-  };
+  if (Object.keys(errors).length > 0 || !card) return { ok: false, errors };
+  return { ok: true, card: { ...card, email: values.email, name: values.cardholder_name, postalCode: values.postal_code } };
+}
+
+/** The billing portal asks for the card only: the name and email are the customer's. */
+export function checkNewCard(
+  values: CardFields,
+  now: Date,
+): { ok: true; card: { number: string; expMonth: number; expYear: number } } | { ok: false; errors: CardFormErrors } {
+  const errors: CardFormErrors = {};
+  const card = checkCardFields(values, now, errors);
+  return card ? { ok: true, card } : { ok: false, errors };
 }

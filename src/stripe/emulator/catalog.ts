@@ -1,17 +1,28 @@
+import { Router } from 'express';
+import { z } from 'zod';
 import type { EmulatorContext } from './context';
-import { invalidRequest, missingReference } from './errors';
+import { invalidRequest, missingReference, resourceMissing } from './errors';
+import { expandObject } from './expand';
 import { newId } from './ids';
 import type { LineItemParams } from './checkout-session-params';
+import { expandParam, parseParams } from './params';
 import type { LineItem, Price, Product } from './stripe-objects';
 
 /**
- * Products and prices behind line items. `price_data` creates an inline price
- * (inactive, as Stripe's are, so it cannot be reused by mistake) and, with
- * `product_data`, a product. Subscriptions will bill these prices later, so
- * they are stored like any other object rather than folded into the session.
+ * Products and prices behind line items and subscription items. `price_data`
+ * creates an inline price (inactive, as Stripe's are, so it cannot be reused
+ * by mistake) and, with `product_data`, a product. Subscriptions bill these
+ * prices later, so they are stored like any other object.
  */
 
 type PriceData = NonNullable<LineItemParams['price_data']>;
+
+/** The `price_data` a checkout line item or a subscription item update carries. */
+export interface InlinePriceData {
+  currency: string;
+  unit_amount?: number | undefined;
+  recurring?: { interval: 'day' | 'week' | 'month' | 'year'; interval_count?: number | undefined } | undefined;
+}
 
 export interface ResolvedLineItem {
   price: Price;
@@ -47,7 +58,7 @@ function buildProduct(ctx: EmulatorContext, data: NonNullable<PriceData['product
   };
 }
 
-function buildInlinePrice(ctx: EmulatorContext, data: PriceData, product: Product): Price {
+export function buildInlinePrice(ctx: EmulatorContext, data: InlinePriceData, productId: string): Price {
   const unitAmount = data.unit_amount ?? 0;
   return {
     id: newId('price'),
@@ -61,7 +72,7 @@ function buildInlinePrice(ctx: EmulatorContext, data: PriceData, product: Produc
     lookup_key: null,
     metadata: {},
     nickname: null,
-    product: product.id,
+    product: productId,
     recurring: data.recurring
       ? {
           interval: data.recurring.interval,
@@ -104,7 +115,7 @@ export function resolveLineItem(ctx: EmulatorContext, item: LineItemParams, inde
     product = buildProduct(ctx, data.product_data!);
     created.push(product);
   }
-  const price = buildInlinePrice(ctx, data, product);
+  const price = buildInlinePrice(ctx, data, product.id);
   created.push(price);
   return { price, product, quantity: item.quantity, created };
 }
@@ -132,4 +143,25 @@ export function buildLineItem(item: ResolvedLineItem, metadata: LineItem['metada
     price: item.price,
     quantity: item.quantity,
   };
+}
+
+export function catalogRoutes(ctx: EmulatorContext): Router {
+  const router = Router();
+  const retrieveSchema = z.strictObject({ expand: expandParam });
+
+  router.get('/v1/prices/:id', (req, res) => {
+    const params = parseParams(retrieveSchema, req.query);
+    const price = ctx.store.prices.get(req.params.id);
+    if (!price) throw resourceMissing('price', req.params.id, 'price');
+    res.json(expandObject(ctx.store, price, params.expand));
+  });
+
+  router.get('/v1/products/:id', (req, res) => {
+    const params = parseParams(retrieveSchema, req.query);
+    const product = ctx.store.products.get(req.params.id);
+    if (!product) throw resourceMissing('product', req.params.id, 'id');
+    res.json(expandObject(ctx.store, product, params.expand));
+  });
+
+  return router;
 }

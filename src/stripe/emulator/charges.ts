@@ -1,18 +1,20 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { CardDetails } from './card-form';
 import type { EmulatorContext } from './context';
 import { resourceMissing } from './errors';
 import { expandObject } from './expand';
-import { cardFingerprint, newId } from './ids';
-import { expandParam, parseParams } from './params';
+import { newId } from './ids';
+import { listParams, paginate } from './lists';
+import { expandParam, ignoredParam, inRange, parseParams } from './params';
+import { newestFirst, type PaymentMethodRecord } from './store';
 import type { Charge, PaymentIntent } from './stripe-objects';
-import type { ChargeOutcome, TestCard } from './test-cards';
+import type { ChargeOutcome } from './test-cards';
 
 /**
  * Charges: the record of one attempt to move money for a payment intent,
  * succeeded or failed. Card details are what a real charge exposes (brand,
- * last 4, expiry), never the number. A later task adds refunds here.
+ * last 4, expiry), copied from the payment method, never the number. Refunds
+ * live in `refunds.ts`; `refunds` on a charge is only there when expanded.
  */
 
 function outcomeFor(result: ChargeOutcome): NonNullable<Charge['outcome']> {
@@ -38,23 +40,24 @@ function outcomeFor(result: ChargeOutcome): NonNullable<Charge['outcome']> {
     risk_level: 'normal',
     risk_score: 20,
     seller_message:
-      result.declineCode === 'insufficient_funds'
-        ? 'The bank returned the decline code `insufficient_funds`.'
-        : 'The bank did not return any further details with this decline.',
+      result.declineCode === 'generic_decline'
+        ? 'The bank did not return any further details with this decline.'
+        : `The bank returned the decline code \`${result.declineCode}\`.`,
     type: 'issuer_declined',
   };
 }
 
 export interface ChargeInput {
   paymentIntent: PaymentIntent;
-  paymentMethodId: string;
-  card: CardDetails;
-  testCard: TestCard;
+  paymentMethod: PaymentMethodRecord;
+  outcome: ChargeOutcome;
 }
 
 export function buildCharge(ctx: EmulatorContext, input: ChargeInput): Charge {
-  const { paymentIntent, card, testCard } = input;
-  const approved = testCard.charge.approved;
+  const { paymentIntent, outcome } = input;
+  const { paymentMethod } = input.paymentMethod;
+  const card = paymentMethod.card!;
+  const approved = outcome.approved;
   return {
     id: newId('charge'),
     object: 'charge',
@@ -65,13 +68,7 @@ export function buildCharge(ctx: EmulatorContext, input: ChargeInput): Charge {
     application_fee: null,
     application_fee_amount: null,
     balance_transaction: null,
-    billing_details: {
-      address: { city: null, country: 'US', line1: null, line2: null, postal_code: card.postalCode, state: null },
-      email: card.email,
-      name: card.name,
-      phone: null,
-      tax_id: null,
-    },
+    billing_details: structuredClone(paymentMethod.billing_details),
     calculated_statement_descriptor: 'SUSTAIN TEST',
     captured: approved,
     created: ctx.clock.now(),
@@ -80,33 +77,33 @@ export function buildCharge(ctx: EmulatorContext, input: ChargeInput): Charge {
     description: paymentIntent.description,
     disputed: false,
     failure_balance_transaction: null,
-    failure_code: approved ? null : 'card_declined',
-    failure_message: testCard.charge.approved ? null : testCard.charge.message,
+    failure_code: outcome.approved ? null : outcome.code,
+    failure_message: outcome.approved ? null : outcome.message,
     fraud_details: {},
     livemode: false,
     metadata: { ...paymentIntent.metadata },
     on_behalf_of: null,
-    outcome: outcomeFor(testCard.charge),
+    outcome: outcomeFor(outcome),
     paid: approved,
     payment_intent: paymentIntent.id,
-    payment_method: input.paymentMethodId,
+    payment_method: paymentMethod.id,
     payment_method_details: {
       type: 'card',
       card: {
         amount_authorized: approved ? paymentIntent.amount : null,
         authorization_code: approved ? '123456' : null,
-        brand: testCard.brand,
+        brand: card.brand,
         checks: { address_line1_check: null, address_postal_code_check: 'pass', cvc_check: 'pass' },
-        country: 'US',
+        country: card.country,
         electronic_commerce_indicator: null,
-        exp_month: card.expMonth,
-        exp_year: card.expYear,
-        fingerprint: cardFingerprint(card.number),
-        funding: 'credit',
+        exp_month: card.exp_month,
+        exp_year: card.exp_year,
+        fingerprint: card.fingerprint ?? null,
+        funding: card.funding,
         installments: null,
-        last4: testCard.last4,
+        last4: card.last4,
         mandate: null,
-        network: testCard.brand,
+        network: card.brand,
         network_token: { used: false },
         network_transaction_id: null,
         regulated_status: 'unregulated',
@@ -131,8 +128,30 @@ export function buildCharge(ctx: EmulatorContext, input: ChargeInput): Charge {
   };
 }
 
+const listSchema = z.strictObject({
+  ...listParams,
+  customer: z.string().optional(),
+  payment_intent: z.string().optional(),
+  expand: expandParam,
+  transfer_group: ignoredParam,
+});
+
 export function chargeRoutes(ctx: EmulatorContext): Router {
   const router = Router();
+  router.get('/v1/charges', (req, res) => {
+    const params = parseParams(listSchema, req.query);
+    const list = paginate(
+      newestFirst(ctx.store.charges),
+      (charge) =>
+        inRange(charge.created, params.created) &&
+        (params.customer === undefined || charge.customer === params.customer) &&
+        (params.payment_intent === undefined || charge.payment_intent === params.payment_intent),
+      params,
+      '/v1/charges',
+      'charge',
+    );
+    res.json(expandObject(ctx.store, list, params.expand));
+  });
   router.get('/v1/charges/:id', (req, res) => {
     const params = parseParams(z.strictObject({ expand: expandParam }), req.query);
     const charge = ctx.store.charges.get(req.params.id);

@@ -1,19 +1,19 @@
+import { chargeOutcome, chargePaymentIntent } from './billing';
 import type { CardDetails } from './card-form';
-import { buildCharge } from './charges';
 import { successUrlFor } from './checkout-sessions';
 import type { EmulatorContext } from './context';
 import { buildCustomer } from './customers';
-import type { NewEvent } from './events';
-import { newId } from './ids';
+import { eventOf, type NewEvent } from './events';
 import { buildPaymentIntent } from './payment-intents';
+import { billingDetailsFromForm, createCardPaymentMethod } from './payment-methods';
 import type { CheckoutSessionRecord } from './store';
-import type { PaymentIntent } from './stripe-objects';
-import { testCard } from './test-cards';
+import type { CheckoutSession, PaymentIntent } from './stripe-objects';
 
 /**
- * Paying a payment-mode checkout session with a card from the hosted page.
- * Everything here is synchronous, so two submits of the same form cannot
- * both pay: the second sees the session already complete.
+ * Paying a payment-mode checkout session with a card from the hosted page
+ * (subscription mode: `checkout-subscription.ts`). Everything here is
+ * synchronous, so two submits of the same form cannot both pay: the second
+ * sees the session already complete.
  */
 
 export type PaymentResult =
@@ -52,62 +52,15 @@ function customerFor(ctx: EmulatorContext, record: CheckoutSessionRecord, card: 
   return customer.id;
 }
 
-export function payCheckoutSession(
-  ctx: EmulatorContext,
-  record: CheckoutSessionRecord,
-  card: CardDetails,
-): PaymentResult {
-  const { session } = record;
-  if (session.status !== 'open' || session.mode !== 'payment') {
-    throw new Error(`session ${session.id} cannot be paid (status ${String(session.status)}, mode ${session.mode})`);
-  }
-  const cardOutcome = testCard(card.number);
-  const paymentIntent = paymentIntentFor(ctx, record);
-  const paymentMethodId = newId('paymentMethod');
-
-  if (!cardOutcome.charge.approved) {
-    const charge = buildCharge(ctx, { paymentIntent, paymentMethodId, card, testCard: cardOutcome });
-    ctx.store.charges.set(charge.id, charge);
-    paymentIntent.latest_charge = charge.id;
-    paymentIntent.payment_method = null;
-    paymentIntent.status = 'requires_payment_method';
-    paymentIntent.last_payment_error = {
-      charge: charge.id,
-      code: 'card_declined',
-      decline_code: cardOutcome.charge.declineCode,
-      doc_url: 'https://docs.stripe.com/error-codes/card-declined',
-      message: cardOutcome.charge.message,
-      payment_method_type: 'card',
-      type: 'card_error',
-    };
-    return {
-      paid: false,
-      message: cardOutcome.charge.message,
-      events: [
-        { type: 'charge.failed', object: charge },
-        { type: 'payment_intent.payment_failed', object: paymentIntent },
-      ],
-    };
-  }
-
-  const customerId = customerFor(ctx, record, card);
-  paymentIntent.customer = customerId;
-  const charge = buildCharge(ctx, { paymentIntent, paymentMethodId, card, testCard: cardOutcome });
-  ctx.store.charges.set(charge.id, charge);
-  Object.assign(paymentIntent, {
-    amount_received: paymentIntent.amount,
-    last_payment_error: null,
-    latest_charge: charge.id,
-    payment_method: paymentMethodId,
-    status: 'succeeded',
-  } satisfies Partial<PaymentIntent>);
-
+/** Marks a session paid by `customerId` with the card from the form; shared with subscription mode. */
+export function completeSession(session: CheckoutSession, customerId: string | null, card: CardDetails): NewEvent {
+  const billing = billingDetailsFromForm(card);
   Object.assign(session, {
     status: 'complete',
     payment_status: 'paid',
     customer: customerId,
     customer_details: {
-      address: { city: null, country: 'US', line1: null, line2: null, postal_code: card.postalCode, state: null },
+      address: billing.address,
       business_name: null,
       email: card.email,
       individual_name: null,
@@ -119,15 +72,32 @@ export function payCheckoutSession(
     collected_information: { business_name: null, individual_name: null, shipping_details: null },
     // Stripe only returns the hosted page URL while the session is open.
     url: null,
-  } satisfies Partial<typeof session>);
+  } satisfies Partial<CheckoutSession>);
+  return eventOf('checkout.session.completed', session);
+}
 
+export function payCheckoutSession(
+  ctx: EmulatorContext,
+  record: CheckoutSessionRecord,
+  card: CardDetails,
+): PaymentResult {
+  const { session } = record;
+  if (session.status !== 'open' || session.mode !== 'payment') {
+    throw new Error(`session ${session.id} cannot be paid (status ${String(session.status)}, mode ${session.mode})`);
+  }
+  const paymentIntent = paymentIntentFor(ctx, record);
+  const paymentMethod = createCardPaymentMethod(ctx, card, billingDetailsFromForm(card));
+  // The customer is only created for a payment that goes through, so a decline leaves none behind.
+  if (chargeOutcome(card, ctx.clock.now()).approved) paymentIntent.customer = customerFor(ctx, record, card);
+
+  const attempt = chargePaymentIntent(ctx, paymentIntent, paymentMethod);
+  if (attempt.declineMessage !== null) {
+    return { paid: false, message: attempt.declineMessage, events: attempt.events };
+  }
+  const customerId = typeof paymentIntent.customer === 'string' ? paymentIntent.customer : null;
   return {
     paid: true,
     redirectTo: successUrlFor(session),
-    events: [
-      { type: 'charge.succeeded', object: charge },
-      { type: 'payment_intent.succeeded', object: paymentIntent },
-      { type: 'checkout.session.completed', object: session },
-    ],
+    events: [...attempt.events, completeSession(session, customerId, card)],
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   arrayParam,
+  currencyParam,
   expandParam,
   ignoredParam,
   integerParam,
@@ -9,6 +10,7 @@ import {
   optionalString,
   positiveIntegerParam,
   requiredString,
+  urlParam,
 } from './params';
 
 /**
@@ -17,22 +19,6 @@ import {
  * accepted and ignored; params that would change amounts or flow in ways the
  * emulator does not model are refused, so a test never passes by accident.
  */
-
-const urlParam = requiredString.refine(
-  (value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'http:' || url.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  },
-  { error: 'Not a valid URL' },
-);
-
-const currencyParam = requiredString
-  .pipe(z.string().regex(/^[A-Za-z]{3}$/, { error: (issue) => `Invalid currency: ${String(issue.input)}` }))
-  .transform((value) => value.toLowerCase());
 
 const priceDataParam = z
   .strictObject({

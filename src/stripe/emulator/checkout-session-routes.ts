@@ -3,13 +3,13 @@ import { z } from 'zod';
 import { eventRequest } from './api-auth';
 import type { EmulatorContext } from './context';
 import { invalidRequest, resourceMissing } from './errors';
-import { expandObject, type VirtualExpansion } from './expand';
+import { expandObject } from './expand';
+import { lineItemList } from './includable-fields';
 import { listParams, paginate } from './lists';
 import { createSessionSchema } from './checkout-session-params';
 import { createCheckoutSession, expireSession } from './checkout-sessions';
 import { expandParam, ignoredParam, inRange, parseParams } from './params';
 import { newestFirst, type CheckoutSessionRecord } from './store';
-import type { ApiList, LineItem } from './stripe-objects';
 
 /** `/v1/checkout/sessions`: create, retrieve, list, expire, list line items. */
 
@@ -32,30 +32,15 @@ function findRecord(ctx: EmulatorContext, id: string): CheckoutSessionRecord {
   return record;
 }
 
-function lineItemList(record: CheckoutSessionRecord): ApiList<LineItem> {
-  const url = `/v1/checkout/sessions/${record.session.id}/line_items`;
-  return { object: 'list', data: structuredClone(record.lineItems), has_more: false, url };
-}
-
-/** `line_items` is not on the session unless asked for with `expand[]=line_items`. */
-function sessionExpansions(ctx: EmulatorContext): VirtualExpansion {
-  return (object, field) => {
-    if (object.object !== 'checkout.session' || field !== 'line_items' || typeof object.id !== 'string') return undefined;
-    const record = ctx.store.checkoutSessions.get(object.id);
-    return record ? lineItemList(record) : undefined;
-  };
-}
-
 export function checkoutSessionRoutes(ctx: EmulatorContext): Router {
   const router = Router();
-  const virtual = sessionExpansions(ctx);
 
   router.post('/v1/checkout/sessions', (req, res) => {
     const params = parseParams(createSessionSchema, req.body);
     const record = createCheckoutSession(ctx, params);
     const { id, mode } = record.session;
     ctx.logger.info({ session: id, mode }, 'stripe emulator created a checkout session');
-    res.json(expandObject(ctx.store, record.session, params.expand, virtual));
+    res.json(expandObject(ctx.store, record.session, params.expand));
   });
 
   router.get('/v1/checkout/sessions', (req, res) => {
@@ -73,12 +58,12 @@ export function checkoutSessionRoutes(ctx: EmulatorContext): Router {
       '/v1/checkout/sessions',
       'checkout.session',
     );
-    res.json(expandObject(ctx.store, list, params.expand, virtual));
+    res.json(expandObject(ctx.store, list, params.expand));
   });
 
   router.get('/v1/checkout/sessions/:id', (req, res) => {
     const params = parseParams(retrieveSchema, req.query);
-    res.json(expandObject(ctx.store, findRecord(ctx, req.params.id).session, params.expand, virtual));
+    res.json(expandObject(ctx.store, findRecord(ctx, req.params.id).session, params.expand));
   });
 
   router.get('/v1/checkout/sessions/:id/line_items', (req, res) => {
@@ -98,7 +83,7 @@ export function checkoutSessionRoutes(ctx: EmulatorContext): Router {
     }
     // Stripe delivers webhooks independently of the API call; the answer does not wait for them.
     void ctx.events.publish([expireSession(record)], eventRequest(res));
-    res.json(expandObject(ctx.store, record.session, params.expand, virtual));
+    res.json(expandObject(ctx.store, record.session, params.expand));
   });
 
   return router;

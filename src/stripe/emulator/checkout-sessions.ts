@@ -21,6 +21,50 @@ const MAX_EXPIRY_SECONDS = 24 * 60 * 60;
  */
 const MINIMUM_CHARGE: Record<string, number> = { usd: 50, eur: 50, cad: 50, aud: 50, nzd: 50, chf: 50, gbp: 30 };
 
+/**
+ * The pinned SDK documents `submit_type` for payment and subscription mode,
+ * and `subscribe` is the label meant for subscriptions; a donate or book
+ * label on a subscription (or subscribe on a one-time payment) is refused
+ * rather than guessed at.
+ */
+function checkSubmitType(params: CreateSessionParams): void {
+  const type = params.submit_type;
+  if (type === undefined || type === 'auto' || type === 'pay') return;
+  if (params.mode === 'subscription' ? type !== 'subscribe' : type === 'subscribe') {
+    throw invalidRequest(
+      `\`submit_type=${type}\` cannot be used in \`${params.mode}\` mode; use \`auto\`, \`pay\`${params.mode === 'subscription' ? ' or `subscribe`' : ''}.`,
+      'submit_type',
+    );
+  }
+}
+
+/**
+ * A subscription bills its prices together, so they must share one
+ * interval. One-time prices would go on the first invoice only, which the
+ * emulator does not model, so they are refused.
+ */
+function checkSubscriptionItems(items: ResolvedLineItem[]): void {
+  if (!items.some((item) => item.price.recurring)) {
+    throw invalidRequest('You must specify at least one recurring price in `subscription` mode when using prices.', 'line_items');
+  }
+  const first = items.find((item) => item.price.recurring)!.price.recurring!;
+  items.forEach((item, index) => {
+    const recurring = item.price.recurring;
+    if (!recurring) {
+      throw invalidRequest(
+        'The Stripe emulator does not support one-time prices in `subscription` mode yet.',
+        `line_items[${index}]`,
+      );
+    }
+    if (recurring.interval !== first.interval || recurring.interval_count !== first.interval_count) {
+      throw invalidRequest(
+        'All prices on a subscription must have the same `recurring.interval` and `recurring.interval_count`.',
+        `line_items[${index}]`,
+      );
+    }
+  });
+}
+
 /** Cross-field rules Stripe applies after each param is valid on its own. */
 function checkRules(ctx: EmulatorContext, params: CreateSessionParams, items: ResolvedLineItem[], now: number): void {
   if (params.mode === 'setup') throw invalidRequest('The Stripe emulator does not support `mode=setup` yet.', 'mode');
@@ -41,6 +85,7 @@ function checkRules(ctx: EmulatorContext, params: CreateSessionParams, items: Re
   if (params.mode !== 'subscription' && params.subscription_data !== undefined) {
     throw invalidRequest('You can only pass `subscription_data` in `subscription` mode.', 'subscription_data');
   }
+  checkSubmitType(params);
   items.forEach((item, index) => {
     if (params.mode === 'payment' && item.price.recurring) {
       throw invalidRequest(
@@ -52,9 +97,7 @@ function checkRules(ctx: EmulatorContext, params: CreateSessionParams, items: Re
       throw invalidRequest('All line items must use the same currency.', `line_items[${index}][price_data][currency]`);
     }
   });
-  if (params.mode === 'subscription' && !items.some((item) => item.price.recurring)) {
-    throw invalidRequest('You must specify at least one recurring price in `subscription` mode when using prices.', 'line_items');
-  }
+  if (params.mode === 'subscription') checkSubscriptionItems(items);
   if (params.expires_at !== undefined) {
     if (params.expires_at < now + MIN_EXPIRY_SECONDS) {
       throw invalidRequest('The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.', 'expires_at');

@@ -1,15 +1,32 @@
 /**
  * The emulator's notion of "now", in Unix seconds. It starts at wall-clock time
- * and only moves forward: `POST /_emulator/advance` adds days so expiries (and,
- * later, subscription renewals) can be exercised without waiting. Every
- * `created` and `expires_at` comes from here. Webhook signatures do not: the
- * receiver checks their timestamp against its own wall clock.
+ * and only moves forward: `POST /_emulator/advance` adds days so expiries and
+ * subscription renewals can be exercised without waiting. Every `created` and
+ * `expires_at` comes from here. Webhook signatures do not: the receiver checks
+ * their timestamp against its own wall clock.
  */
 export class EmulatorClock {
   private offsetSeconds = 0;
+  private pinned: number | null = null;
 
   now(): number {
-    return Math.floor(Date.now() / 1000) + this.offsetSeconds;
+    return this.pinned ?? Math.floor(Date.now() / 1000) + this.offsetSeconds;
+  }
+
+  /**
+   * Runs `work` with "now" set to an earlier moment, as Stripe's test clocks
+   * do: an advance that spans several renewals bills each at its own period
+   * end, so invoices, charges and events carry the dates they would have had.
+   * `work` must be synchronous, so no other request ever sees the pinned time.
+   */
+  at<T>(time: number, work: () => T): T {
+    if (this.pinned !== null) throw new Error('EmulatorClock.at does not nest');
+    this.pinned = Math.min(time, this.now());
+    try {
+      return work();
+    } finally {
+      this.pinned = null;
+    }
   }
 
   advanceDays(days: number): number {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { expireDueSessions } from './checkout-sessions';
 import type { EmulatorContext } from './context';
 import { integerParam, parseParams } from './params';
+import { runDueBilling, type BillingSummary } from './renewals';
 
 /**
  * The emulator's own controls, outside Stripe's API (no key needed):
@@ -13,13 +14,20 @@ const MAX_ADVANCE_DAYS = 3660;
 
 const advanceSchema = z.object({ days: integerParam.pipe(z.number().min(1).max(MAX_ADVANCE_DAYS)) });
 
+export interface DueWorkReport extends BillingSummary {
+  expired_sessions: string[];
+}
+
 /**
- * Work the clock makes due: today, expiring checkout sessions. A later task
- * adds billing subscriptions whose period has ended, in the same place.
+ * Work the clock makes due: billing subscriptions (renewals, retries,
+ * cancellations at period end), then expiring checkout sessions. Resolves
+ * once every resulting event has had its first delivery attempt.
  */
-export function runDueWork(ctx: EmulatorContext): Promise<void> {
-  const events = expireDueSessions(ctx);
-  return events.length > 0 ? ctx.events.publish(events) : Promise.resolve();
+export async function runDueWork(ctx: EmulatorContext): Promise<DueWorkReport> {
+  const billing = runDueBilling(ctx);
+  const expired = expireDueSessions(ctx);
+  await Promise.all([billing.delivered, ctx.events.publish(expired)]);
+  return { ...billing.summary, expired_sessions: expired.map((event) => event.object.id) };
 }
 
 export function emulatorRoutes(ctx: EmulatorContext): Router {
@@ -35,8 +43,8 @@ export function emulatorRoutes(ctx: EmulatorContext): Router {
     ctx.logger.info({ days, now }, 'stripe emulator clock advanced');
     // Answer once the resulting events have had their first delivery attempt,
     // so a script that advances and then checks the app sees the effects.
-    await runDueWork(ctx);
-    res.json({ now });
+    const report = await runDueWork(ctx);
+    res.json({ now, ...report });
   });
 
   return router;

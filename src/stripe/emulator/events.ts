@@ -15,6 +15,20 @@ export interface NewEvent {
 }
 
 /**
+ * An event whose object is copied now rather than when it is published: a
+ * flow such as paying a subscription's first invoice changes the same invoice
+ * several times before its events go out, and each event must show the
+ * invoice as it was at that step (draft, then open, then paid).
+ */
+export function eventOf(type: EventType, object: StripeObject, previousAttributes?: Record<string, unknown>): NewEvent {
+  return {
+    type,
+    object: structuredClone(object),
+    ...(previousAttributes ? { previousAttributes: structuredClone(previousAttributes) } : {}),
+  };
+}
+
+/**
  * Records events for `GET /v1/events` and hands them to webhook delivery.
  * Each event holds a snapshot of its object at that moment, as Stripe's do:
  * later changes to the object never show up in an event already emitted.

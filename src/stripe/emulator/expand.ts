@@ -1,4 +1,5 @@
 import { invalidRequest } from './errors';
+import { includableField } from './includable-fields';
 import type { EmulatorStore } from './store';
 
 /**
@@ -16,18 +17,13 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/**
- * Extra expansions an object type offers beyond id references, such as a
- * checkout session's `line_items`. Returns undefined when it has none by that name.
- */
-export type VirtualExpansion = (object: Json, field: string) => unknown;
-
-function expandPath(store: EmulatorStore, target: Json, path: string[], full: string, virtual?: VirtualExpansion): void {
+/** Besides id references, fields Stripe only includes on request (`includable-fields.ts`) expand too. */
+function expandPath(store: EmulatorStore, target: Json, path: string[], full: string): void {
   const [field, ...rest] = path;
   if (field === undefined) return;
   // Lists expand through their items: `data.customer` on a list response.
   if (target.object === 'list' && field === 'data' && Array.isArray(target.data)) {
-    for (const item of target.data) if (isObject(item)) expandPath(store, item, rest, full, virtual);
+    for (const item of target.data) if (isObject(item)) expandPath(store, item, rest, full);
     return;
   }
   let value = target[field];
@@ -36,20 +32,19 @@ function expandPath(store: EmulatorStore, target: Json, path: string[], full: st
     if (!found) throw invalidRequest(`This property cannot be expanded (${field}).`, 'expand');
     value = structuredClone(found);
     target[field] = value;
-  } else if (value === undefined && virtual) {
-    value = virtual(target, field);
+  } else if (value === undefined) {
+    value = includableField(store, target, field);
     if (value !== undefined) target[field] = value;
   }
   if (value === null) return;
   if (!isObject(value)) throw invalidRequest(`This property cannot be expanded (${full}).`, 'expand');
-  expandPath(store, value, rest, full, virtual);
+  expandPath(store, value, rest, full);
 }
 
 export function expandObject<T extends { object: string }>(
   store: EmulatorStore,
   object: T,
   expand: readonly string[] | undefined,
-  virtual?: VirtualExpansion,
 ): T {
   const copy = structuredClone(object);
   for (const full of expand ?? []) {
@@ -57,7 +52,7 @@ export function expandObject<T extends { object: string }>(
     if (path.length > MAX_DEPTH) {
       throw invalidRequest(`You cannot expand more than ${MAX_DEPTH} levels of a property (${full}).`, 'expand');
     }
-    expandPath(store, copy as unknown as Json, path, full, virtual);
+    expandPath(store, copy as unknown as Json, path, full);
   }
   return copy;
 }

@@ -19,9 +19,9 @@ export interface CheckoutPageState {
   fixedEmail: string | null;
 }
 
-const CARD_PLACEHOLDER = '1234 1234 1234 1234';
+export const CARD_PLACEHOLDER = '1234 1234 1234 1234';
 /** Phones show a digit keypad for these fields. */
-const NUMERIC = { inputmode: 'numeric' } as const;
+export const NUMERIC = { inputmode: 'numeric' } as const;
 
 function interval(record: CheckoutSessionRecord): string {
   const recurring = record.lineItems.find((item) => item.price?.recurring)?.price?.recurring;
@@ -37,7 +37,7 @@ function buttonLabel(record: CheckoutSessionRecord): string {
   return 'Pay';
 }
 
-interface InputOptions {
+export interface InputOptions {
   type?: string;
   autocomplete: string;
   inputmode?: string;
@@ -45,8 +45,16 @@ interface InputOptions {
   readonly?: boolean;
 }
 
-/** A labelled input; its error, if any, is tied to it with aria-describedby so screen readers announce it. */
-function field(state: CheckoutPageState, name: CardFormField, label: string, options: InputOptions): SafeHtml {
+/**
+ * A labelled input; its error, if any, is tied to it with aria-describedby so
+ * screen readers announce it. The billing portal's card form uses it too.
+ */
+export function field(
+  state: Pick<CheckoutPageState, 'values' | 'errors'>,
+  name: CardFormField,
+  label: string,
+  options: InputOptions,
+): SafeHtml {
   const error = state.errors[name];
   const id = `field-${name}`;
   const input = attributes({

@@ -1,7 +1,8 @@
 import express, { Router, type Response } from 'express';
-import { checkCardForm, readCardForm, type CardFormValues } from './card-form';
-import { payCheckoutSession } from './checkout-payment';
+import { checkCardForm, readCardForm, type CardDetails, type CardFormValues } from './card-form';
+import { payCheckoutSession, type PaymentResult } from './checkout-payment';
 import { expireSession } from './checkout-sessions';
+import { payCheckoutSubscription } from './checkout-subscription';
 import type { EmulatorContext } from './context';
 import {
   renderAlreadyPaidPage,
@@ -10,6 +11,7 @@ import {
   renderMessagePage,
   type CheckoutPageState,
 } from './hosted-checkout-page';
+import { sendHtml } from './html';
 import type { CheckoutSessionRecord } from './store';
 
 /**
@@ -19,19 +21,6 @@ import type { CheckoutSessionRecord } from './store';
  * after the app has recorded the gift (Stripe gives no such guarantee; the
  * app must still cope with the webhook arriving late).
  */
-
-function sendHtml(res: Response, status: number, body: string): void {
-  res
-    .status(status)
-    .set({
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': 'no-store',
-      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-    })
-    .send(body);
-}
 
 function fixedEmail(ctx: EmulatorContext, record: CheckoutSessionRecord): string | null {
   const { session } = record;
@@ -71,6 +60,12 @@ function answeredClosedSession(res: Response, record: CheckoutSessionRecord | un
   return true;
 }
 
+function pay(ctx: EmulatorContext, record: CheckoutSessionRecord, card: CardDetails): PaymentResult {
+  return record.session.mode === 'subscription'
+    ? payCheckoutSubscription(ctx, record, card)
+    : payCheckoutSession(ctx, record, card);
+}
+
 export function hostedCheckoutRoutes(ctx: EmulatorContext): Router {
   const router = Router();
 
@@ -84,17 +79,6 @@ export function hostedCheckoutRoutes(ctx: EmulatorContext): Router {
   router.post('/checkout/:id/pay', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
     const record = await currentRecord(ctx, req.params.id);
     if (answeredClosedSession(res, record, true) || !record) return;
-    if (record.session.mode !== 'payment') {
-      sendHtml(
-        res,
-        501,
-        renderMessagePage(
-          'Not supported yet',
-          `Subscriptions are not supported by the emulator yet; this session's mode is "${record.session.mode}".`,
-        ),
-      );
-      return;
-    }
 
     const email = fixedEmail(ctx, record);
     // A prefilled email is read-only on the page; a tampered form cannot change it.
@@ -106,7 +90,7 @@ export function hostedCheckoutRoutes(ctx: EmulatorContext): Router {
       return;
     }
 
-    const result = payCheckoutSession(ctx, record, checked.card);
+    const result = pay(ctx, record, checked.card);
     ctx.logger.info({ session: record.session.id, paid: result.paid }, 'stripe emulator checkout payment attempt');
     await ctx.events.publish(result.events);
     if (result.paid) {

@@ -1,3 +1,5 @@
+import type { Response } from 'express';
+
 /**
  * A tiny HTML template tag for the emulator's own pages (they are not part of
  * the app, so they do not use its EJS views). Every interpolated value is
@@ -63,6 +65,12 @@ const STYLE = `
            background: var(--accent); border: 0; border-radius: 6px; cursor: pointer; }
   button:focus-visible, a:focus-visible, input:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
   .hint { margin-top: 1.5rem; font-size: .9rem; color: var(--muted); }
+  h2 { font-size: 1.1rem; margin: 1.75rem 0 .5rem; } h3 { font-size: 1rem; margin: 1rem 0 .25rem; }
+  .card { border: 1px solid var(--line); border-radius: 6px; padding: .25rem 1rem 1rem; margin: .75rem 0; }
+  .card p { margin: .25rem 0; } .amount-small { font-size: 1.25rem; font-weight: 700; }
+  .notice { border: 1px solid #1a7f37; color: #1a7f37; background: #f0fff4; padding: .75rem; border-radius: 6px; }
+  button.secondary { background: #fff; color: var(--bad); border: 1px solid var(--bad); }
+  .history { padding-left: 1.25rem; }
   .hint code { color: var(--ink); }
 `;
 
@@ -85,4 +93,18 @@ ${body}
 </body>
 </html>
 `.value;
+}
+
+/** Sends one of the emulator's pages: never cached, no scripts, not framable. */
+export function sendHtml(res: Response, status: number, body: string): void {
+  res
+    .status(status)
+    .set({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+    })
+    .send(body);
 }

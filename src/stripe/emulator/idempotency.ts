@@ -47,7 +47,12 @@ export function idempotentPosts(): RequestHandler {
       throw new StripeApiError(400, 'invalid_request_error', 'Idempotency-Key must be no longer than 255 characters.');
     }
     const now = Date.now();
-    for (const [key, entry] of saved) if (now - entry.savedAt > KEPT_FOR_MS) saved.delete(key);
+    // Entries are saved in time order, so expired ones are at the front: stop at
+    // the first live one (a full scan per request made POSTs slow down as keys piled up).
+    for (const [key, entry] of saved) {
+      if (now - entry.savedAt <= KEPT_FOR_MS) break;
+      saved.delete(key);
+    }
 
     // Keys are scoped to the API key, as Stripe scopes them to the account.
     const storeKey = `${apiKey}\u0000${idempotencyKey}`;

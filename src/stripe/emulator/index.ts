@@ -17,7 +17,7 @@ export interface EmulatorOptions {
   port: number;
   /** Default '127.0.0.1'. */
   host?: string;
-  /** Base URL of the hosted checkout page in `session.url`; default `http://localhost:<port>`. */
+  /** Base URL of the hosted checkout and portal pages in sessions' `url`; default `http://localhost:<port>`. */
   publicUrl?: string;
   /** Where signed events are POSTed (the app's /webhooks/stripe); null records them only. */
   webhookUrl: string | null;
@@ -35,7 +35,10 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-/** Sessions past `expires_at` on the wall clock are expired about this often, as Stripe does in the background. */
+/**
+ * Sessions past `expires_at` on the wall clock are expired, and subscriptions
+ * falling due are billed, about this often, as Stripe does in the background.
+ */
 const SWEEP_INTERVAL_MS = 60_000;
 
 export async function startStripeEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
@@ -65,7 +68,9 @@ export async function startStripeEmulator(options: EmulatorOptions): Promise<Run
   ctx.publicUrl = (options.publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
-  const sweep = setInterval(() => void runDueWork(ctx), SWEEP_INTERVAL_MS);
+  const sweep = setInterval(() => {
+    runDueWork(ctx).catch((err: unknown) => logger.warn({ err }, 'stripe emulator background work failed'));
+  }, SWEEP_INTERVAL_MS);
   sweep.unref();
   logger.info({ url, webhooks: options.webhookUrl !== null }, 'stripe emulator listening');
 

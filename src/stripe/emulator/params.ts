@@ -23,6 +23,23 @@ export const positiveIntegerParam = integerParam.pipe(z.number().min(1));
 
 export const booleanParam = z.enum(['true', 'false']).transform((value) => value === 'true');
 
+export const urlParam = requiredString.refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  },
+  { error: 'Not a valid URL' },
+);
+
+/** Stripe takes any case and answers in lower case. */
+export const currencyParam = requiredString
+  .pipe(z.string().regex(/^[A-Za-z]{3}$/, { error: (issue) => `Invalid currency: ${String(issue.input)}` }))
+  .transform((value) => value.toLowerCase());
+
 /** qs turns `list[0]=a` into an array, but past its array limit into an object keyed by index. */
 export function arrayParam<T extends z.ZodTypeAny>(item: T, bounds: { min?: number; max?: number } = {}) {
   let array = z.array(item);

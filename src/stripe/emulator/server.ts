@@ -1,5 +1,8 @@
 import express, { type Express } from 'express';
 import { authenticate } from './api-auth';
+import { billingPortalRoutes } from './billing-portal-routes';
+import { billingPortalSessionRoutes } from './billing-portal-sessions';
+import { catalogRoutes } from './catalog';
 import { chargeRoutes } from './charges';
 import { checkoutSessionRoutes } from './checkout-session-routes';
 import type { EmulatorContext } from './context';
@@ -9,12 +12,17 @@ import { apiErrorHandler, unknownRoute } from './errors';
 import { eventRoutes } from './event-routes';
 import { hostedCheckoutRoutes } from './hosted-checkout-routes';
 import { idempotentPosts } from './idempotency';
+import { invoiceRoutes } from './invoice-routes';
 import { paymentIntentRoutes } from './payment-intents';
+import { paymentMethodRoutes } from './payment-methods';
+import { refundRoutes } from './refunds';
+import { subscriptionRoutes } from './subscription-routes';
 
 /**
  * The emulator's Express app: Stripe's API under `/v1` (form-encoded bodies
  * with qs bracket notation, bearer test key, idempotency keys), the hosted
- * checkout page under `/checkout`, and its own controls under `/_emulator`.
+ * checkout page under `/checkout`, the billing portal under `/portal`, and
+ * its own controls under `/_emulator`.
  */
 export function createEmulatorApp(ctx: EmulatorContext): Express {
   const app = express();
@@ -26,13 +34,20 @@ export function createEmulatorApp(ctx: EmulatorContext): Express {
   app.set('json spaces', 2);
 
   app.use(hostedCheckoutRoutes(ctx));
+  app.use(billingPortalRoutes(ctx));
   app.use(emulatorRoutes(ctx));
 
   app.use('/v1', authenticate, express.urlencoded({ extended: true, limit: '1mb' }), idempotentPosts());
   app.use(checkoutSessionRoutes(ctx));
   app.use(customerRoutes(ctx));
+  app.use(paymentMethodRoutes(ctx));
   app.use(paymentIntentRoutes(ctx));
   app.use(chargeRoutes(ctx));
+  app.use(refundRoutes(ctx));
+  app.use(catalogRoutes(ctx));
+  app.use(subscriptionRoutes(ctx));
+  app.use(invoiceRoutes(ctx));
+  app.use(billingPortalSessionRoutes(ctx));
   app.use(eventRoutes(ctx));
 
   app.use(unknownRoute);

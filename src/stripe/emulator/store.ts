@@ -1,24 +1,27 @@
-import { ID_PREFIXES } from './ids';
+import { ID_PREFIXES, newId } from './ids';
 import type {
+  BillingPortalSession,
   Charge,
   CheckoutSession,
   Customer,
   EmulatorEvent,
+  Invoice,
+  InvoicePayment,
   LineItem,
   Metadata,
   PaymentIntent,
+  PaymentMethod,
   Price,
   Product,
+  Refund,
   StripeObject,
+  Subscription,
 } from './stripe-objects';
 
 /**
  * What the emulator knows, in memory, one Map per object type. Maps keep
  * insertion order, and the clock only moves forward, so iterating a Map in
  * reverse gives Stripe's "newest first" list order.
- *
- * A later task adds subscriptions, invoices and refunds as further Maps here
- * plus a line in `retrieve`, so expansion and lists pick them up unchanged.
  */
 
 /** A checkout session plus what Stripe keeps about it but does not return on the session itself. */
@@ -27,8 +30,28 @@ export interface CheckoutSessionRecord {
   lineItems: LineItem[];
   /** Copied onto the payment intent when a payment-mode session is paid. */
   paymentIntentData: { metadata: Metadata; description: string | null };
-  /** Copied onto the subscription when a subscription-mode session is paid (not emulated yet). */
+  /** Copied onto the subscription when a subscription-mode session is paid. */
   subscriptionData: { metadata: Metadata; description: string | null };
+}
+
+/** The card behind a payment method: Stripe never returns the number, but charging it later needs it. */
+export interface SavedCard {
+  number: string;
+  expMonth: number;
+  expYear: number;
+}
+
+export interface PaymentMethodRecord {
+  paymentMethod: PaymentMethod;
+  card: SavedCard;
+}
+
+export interface BillingPortalSessionRecord {
+  session: BillingPortalSession;
+  /** The link must be opened before this; Stripe's portal links are short-lived. */
+  openBy: number;
+  /** Set on the first visit; the session then lasts a while longer. */
+  openedAt: number | null;
 }
 
 export class EmulatorStore {
@@ -36,9 +59,17 @@ export class EmulatorStore {
   readonly customers = new Map<string, Customer>();
   readonly paymentIntents = new Map<string, PaymentIntent>();
   readonly charges = new Map<string, Charge>();
+  readonly paymentMethods = new Map<string, PaymentMethodRecord>();
   readonly prices = new Map<string, Price>();
   readonly products = new Map<string, Product>();
+  readonly subscriptions = new Map<string, Subscription>();
+  readonly invoices = new Map<string, Invoice>();
+  readonly invoicePayments = new Map<string, InvoicePayment>();
+  readonly refunds = new Map<string, Refund>();
+  readonly billingPortalSessions = new Map<string, BillingPortalSessionRecord>();
   readonly events = new Map<string, EmulatorEvent>();
+  /** Every portal session uses the account's default portal configuration. */
+  readonly billingPortalConfigurationId = newId('billingPortalConfiguration');
 
   /** Any stored object by id; the prefix says which Map holds it. Used to expand references. */
   retrieve(id: string): StripeObject | undefined {
@@ -46,8 +77,13 @@ export class EmulatorStore {
     if (id.startsWith(ID_PREFIXES.customer)) return this.customers.get(id);
     if (id.startsWith(ID_PREFIXES.paymentIntent)) return this.paymentIntents.get(id);
     if (id.startsWith(ID_PREFIXES.charge)) return this.charges.get(id);
+    if (id.startsWith(ID_PREFIXES.paymentMethod)) return this.paymentMethods.get(id)?.paymentMethod;
     if (id.startsWith(ID_PREFIXES.price)) return this.prices.get(id);
     if (id.startsWith(ID_PREFIXES.product)) return this.products.get(id);
+    if (id.startsWith(ID_PREFIXES.subscription)) return this.subscriptions.get(id);
+    if (id.startsWith(ID_PREFIXES.invoicePayment)) return this.invoicePayments.get(id);
+    if (id.startsWith(ID_PREFIXES.invoice)) return this.invoices.get(id);
+    if (id.startsWith(ID_PREFIXES.refund)) return this.refunds.get(id);
     if (id.startsWith(ID_PREFIXES.event)) return this.events.get(id);
     return undefined;
   }

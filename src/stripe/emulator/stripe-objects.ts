@@ -21,6 +21,30 @@ export type Price = Omit<Stripe.Price, 'unit_amount_decimal'> & { unit_amount_de
 
 export type LineItem = Omit<Stripe.LineItem, 'price'> & { price: Price | null };
 
+export type PaymentMethod = Stripe.PaymentMethod;
+export type BillingDetails = Stripe.PaymentMethod.BillingDetails;
+export type Refund = Stripe.Refund;
+export type InvoicePayment = Stripe.InvoicePayment;
+export type BillingPortalSession = Stripe.BillingPortal.Session;
+
+/** The legacy `plan` every subscription item still carries, mirroring its price. */
+export type Plan = Omit<Stripe.Plan, 'amount_decimal'> & { amount_decimal: string | null };
+
+export type SubscriptionItem = Omit<Stripe.SubscriptionItem, 'price' | 'plan'> & { price: Price; plan: Plan };
+
+export type Subscription = Omit<Stripe.Subscription, 'items'> & { items: ApiList<SubscriptionItem> };
+
+export type InvoiceLineItem = Omit<Stripe.InvoiceLineItem, 'quantity_decimal' | 'pricing'> & {
+  quantity_decimal: string | null;
+  pricing: (Omit<Stripe.InvoiceLineItem.Pricing, 'unit_amount_decimal'> & { unit_amount_decimal: string | null }) | null;
+};
+
+/**
+ * `payments` is left out: like `charge.refunds`, Stripe only includes it when
+ * asked with `expand[]=payments`, so it is never in a webhook payload.
+ */
+export type Invoice = Omit<Stripe.Invoice, 'lines' | 'payments'> & { lines: ApiList<InvoiceLineItem> };
+
 export interface ApiList<T> {
   object: 'list';
   data: T[];

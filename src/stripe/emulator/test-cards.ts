@@ -7,7 +7,13 @@ export type CardBrand = 'visa' | 'mastercard' | 'amex' | 'unknown';
 
 export type ChargeOutcome =
   | { approved: true }
-  | { approved: false; declineCode: 'generic_decline' | 'insufficient_funds'; message: string };
+  | {
+      approved: false;
+      /** `card_declined` for the issuer's refusals; an expired card has its own code. */
+      code: 'card_declined' | 'expired_card';
+      declineCode: 'generic_decline' | 'insufficient_funds' | 'expired_card';
+      message: string;
+    };
 
 export interface TestCard {
   brand: CardBrand;
@@ -16,17 +22,30 @@ export interface TestCard {
   charge: ChargeOutcome;
   /**
    * Whether the card can be saved to a customer. 4000 0000 0000 0341 can, and
-   * only fails when charged; a later subscription task uses this to let the
-   * signup succeed and a renewal fail.
+   * only fails when charged: saved from the billing portal, it lets a
+   * membership's renewal fail.
    */
   attachable: boolean;
 }
 
-const DECLINED: ChargeOutcome = { approved: false, declineCode: 'generic_decline', message: 'Your card was declined.' };
+const DECLINED: ChargeOutcome = {
+  approved: false,
+  code: 'card_declined',
+  declineCode: 'generic_decline',
+  message: 'Your card was declined.',
+};
 const INSUFFICIENT_FUNDS: ChargeOutcome = {
   approved: false,
+  code: 'card_declined',
   declineCode: 'insufficient_funds',
   message: 'Your card has insufficient funds.',
+};
+/** A saved card charged after its expiry month, as a renewal years later can be. */
+export const EXPIRED_CARD: ChargeOutcome = {
+  approved: false,
+  code: 'expired_card',
+  declineCode: 'expired_card',
+  message: 'Your card has expired.',
 };
 
 const SPECIAL_CARDS: Record<string, Pick<TestCard, 'charge' | 'attachable'>> = {

@@ -209,21 +209,5 @@ describe('Stripe emulator: hosted checkout page', () => {
       expect(paid.customer_details?.email).toBe('member@example.org');
       expect((await h.stripe.customers.list({ limit: 100 })).data).toHaveLength(customersBefore);
     });
-
-    it('answers 501 for a subscription-mode session', async () => {
-      const session = await h.stripe.checkout.sessions.create({
-        mode: 'subscription',
-        line_items: [
-          {
-            quantity: 1,
-            price_data: { currency: 'usd', unit_amount: 1000, recurring: { interval: 'month' }, product_data: { name: 'Member' } },
-          },
-        ],
-        success_url: 'http://localhost:3000/donate/thanks',
-      });
-      const response = await submitCheckoutForm(h.emulator, session.id, GOOD_CARD);
-      expect(response.status).toBe(501);
-      expect(await response.text()).toContain('not supported by the emulator yet');
-    });
   });
 });

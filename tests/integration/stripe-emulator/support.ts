@@ -11,7 +11,7 @@ export interface Delivery {
   contentType: string;
   // Stripe objects are loosely shaped here; each test narrows what it reads.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  event: { id: string; type: string; data: { object: Record<string, any> } };
+  event: { id: string; type: string; data: { object: Record<string, any>; previous_attributes?: Record<string, any> } };
 }
 
 /**
