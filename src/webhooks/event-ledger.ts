@@ -25,3 +25,7 @@ export async function recordEvent(db: Db, event: Stripe.Event): Promise<boolean>
 export async function markEventProcessed(db: Db, eventId: string): Promise<void> {
   await db('stripe_events').where({ id: eventId }).update({ processed_at: db.fn.now() });
 }
+
+export async function isEventRecorded(db: Db, eventId: string): Promise<boolean> {
+  return (await db('stripe_events').where({ id: eventId }).first('id')) !== undefined;
+}

@@ -1,7 +1,9 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import Stripe from 'stripe';
-import { BadRequestError } from '../lib/errors';
+import { BadRequestError, UpstreamError } from '../lib/errors';
+import { isEventRecorded } from './event-ledger';
+import { withIncludableFields } from './includable-fields';
 import { STRIPE_API_VERSION } from '../stripe/client';
 import { processStripeEvent } from './process-event';
 
@@ -44,7 +46,20 @@ export function webhookRouter(deps: WebhookDeps): Router {
       // Stripe dashboard endpoint is set to another version than we read.
       req.log.warn({ event_id: event.id, api_version: event.api_version }, 'webhook API version differs from pinned');
     }
-    const result = await processStripeEvent(deps.db, event, req.log);
+    // A redelivery of an event already applied is answered before any work.
+    if (await isEventRecorded(deps.db, event.id)) {
+      res.json({ received: true, result: 'duplicate' });
+      return;
+    }
+    let complete: Stripe.Event;
+    try {
+      complete = await withIncludableFields(deps.stripe, event);
+    } catch (error) {
+      // Stripe retries a failed delivery, by which time the API answers again.
+      req.log.error({ event_id: event.id, stripe_error_type: (error as Stripe.errors.StripeError)?.type }, 'could not complete event from Stripe');
+      throw new UpstreamError('Could not read the event’s objects from Stripe; retry later', 503, 'stripe_unavailable');
+    }
+    const result = await processStripeEvent(deps.db, complete, req.log);
     res.json({ received: true, result });
   });
   return router;

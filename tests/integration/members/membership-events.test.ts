@@ -1,4 +1,6 @@
-import { bootTestApp, type TestApp } from '../../support/app';
+import nock from 'nock';
+import request from 'supertest';
+import { bootTestApp, signedEvent, type TestApp } from '../../support/app';
 import { invoiceObject, subscriptionObject, subscriptionSession, type MembershipIds } from '../../support/membership-fixtures';
 import { cardCharge, deliver, refundedCharge } from '../receipts/support';
 
@@ -76,6 +78,32 @@ describe('Membership events through signed webhooks', () => {
 
     await deliver(t, 'charge.refunded', refundedCharge(1000, { id: 'ch_renewal', payment_intent: 'pi_in_2', amount: 1000 }));
     expect(await t.db('donations').where({ stripe_invoice_id: 'in_2' }).first()).toMatchObject({ status: 'refunded', amount_refunded: 1000 });
+  });
+
+  it('fetches the invoice’s payments from Stripe when the event leaves them out, as Stripe’s events do', async () => {
+    const ids = await pendingMembership();
+    const { payments, ...withoutPayments } = invoiceObject(ids, { id: 'in_bare', paidAt: T0 });
+    let query = '';
+    nock('https://api.stripe.com')
+      .get(/\/v1\/invoices\/in_bare/)
+      .reply(function (uri) {
+        query = decodeURIComponent(uri);
+        return [200, { ...withoutPayments, payments }];
+      });
+    await deliver(t, 'invoice.paid', withoutPayments, { created: T0 });
+    expect(query).toContain('expand[0]=payments');
+    expect(await t.db('donations').where({ stripe_invoice_id: 'in_bare' }).first()).toMatchObject({ stripe_payment_intent_id: 'pi_in_bare' });
+  });
+
+  it('answers 503 and records nothing when Stripe cannot complete the event, so Stripe retries', async () => {
+    const ids = await pendingMembership();
+    const { payments: _payments, ...withoutPayments } = invoiceObject(ids, { id: 'in_down', paidAt: T0 });
+    nock('https://api.stripe.com').get(/\/v1\/invoices\/in_down/).replyWithError('connect ECONNREFUSED');
+    const { payload, signature } = signedEvent('invoice.paid', withoutPayments, { created: T0 });
+    const res = await request(t.app).post('/webhooks/stripe').set('Content-Type', 'application/json').set('Stripe-Signature', signature).send(payload);
+    expect(res.status).toBe(503);
+    expect(await t.db('stripe_events')).toHaveLength(0);
+    expect(await t.db('donations')).toHaveLength(0);
   });
 
   it('marks the membership past due on a failed payment and asks the member to fix their card once per invoice', async () => {
