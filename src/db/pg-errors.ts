@@ -2,6 +2,8 @@ import { AppError, ConflictError } from '../lib/errors';
 
 /** PostgreSQL SQLSTATE codes we translate at the database boundary. */
 const UNIQUE_VIOLATION = '23505';
+const SERIALIZATION_FAILURE = '40001';
+const DEADLOCK_DETECTED = '40P01';
 
 interface PgError {
   code?: string;
@@ -17,4 +19,10 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
 export function translateDbError(error: unknown): AppError | unknown {
   if (isUniqueViolation(error)) return new ConflictError();
   return error;
+}
+
+/** The transaction lost a race and was rolled back whole; running it again is safe. */
+export function isRetryableConflict(error: unknown): boolean {
+  const code = (error as PgError)?.code;
+  return code === DEADLOCK_DETECTED || code === SERIALIZATION_FAILURE;
 }
