@@ -11,6 +11,7 @@ import { defaultSettings, SettingsCache, writeSetting } from '../../../src/setti
 import { bootTestApp, type TestApp } from '../../support/app';
 import { startTestSmtpServer } from '../../support/smtp-server';
 import { checkoutSession } from '../../support/stripe-fixtures';
+import { invoiceObject } from '../../support/membership-fixtures';
 import { deliver, pdfText, pendingDonation, refundedCharge } from './support';
 
 const at = (iso: string) => Math.floor(Date.parse(iso) / 1000);
@@ -64,6 +65,15 @@ describe('Year-end giving statements', () => {
     await refund(a3, 5000, 5000); // fully refunded
     await refund(a2, 2000, 10000); // partially refunded: 80.00 remains
     await paidGift('grace@example.com', 1500, '2026-03-03T15:00:00Z');
+    // Grace is also a monthly member: two renewals in 2026 and one in January 2027.
+    const [membership] = await t
+      .db('memberships')
+      .insert({ status: 'pending', currency: 'usd', amount: 1000, interval: 'month', stripe_checkout_session_id: 'cs_test_grace' })
+      .returning('id');
+    const ids = { membershipId: membership.id, subscriptionId: 'sub_grace', customerId: 'cus_grace', sessionId: 'cs_test_grace' };
+    for (const [invoice, paidAt] of [['in_g1', '2026-10-15T15:00:00Z'], ['in_g2', '2026-11-15T15:00:00Z'], ['in_g3', '2027-01-15T15:00:00Z']] as const) {
+      await deliver(t, 'invoice.paid', invoiceObject(ids, { id: invoice, paidAt: at(paidAt), email: 'grace@example.com' }), { created: at(paidAt) });
+    }
     return { a1, a2, a3 };
   }
 
@@ -78,6 +88,9 @@ describe('Year-end giving statements', () => {
     expect(statement).toMatchObject({ year: 2026, gift_count: 3, total: 14500, currency: 'usd' });
     // The tote bag (30.00) is not deductible.
     expect(statement.deductible_total).toBe(11500);
+    // One-time and recurring gifts together: 15.00 once, and two 10.00 renewals of 2026.
+    const grace = await t.db('donors').where({ email: 'grace@example.com' }).first();
+    expect(await t.db('year_end_statements').where({ donor_id: grace.id }).first()).toMatchObject({ gift_count: 3, total: 3500 });
     const queued = await t.db('email_outbox').where({ template: 'year-end-statement' }).orderBy('recipient');
     expect(queued.map((q) => [q.recipient, q.dedupe_key])).toEqual([
       ['ada@example.com', `year-end:2026:${ada.id}`],
@@ -127,6 +140,10 @@ describe('Year-end giving statements', () => {
     expect(mail.attachments[0]!.filename).toBe('giving-statement-2026.pdf');
     expect(mail.attachments[0]!.content.subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdfText(mail.attachments[0]!.content)).toContain('2026 giving statement');
+    const graces = smtp.received.find((m) => m.to && 'text' in m.to && m.to.text === 'grace@example.com')!;
+    expect(graces.text).toMatch(/One-time[\s\S]*Monthly[\s\S]*Monthly/);
+    expect(graces.text).toContain('Total: $35.00 USD');
+    expect(graces.text).not.toContain('January 15, 2027');
   });
 
   it('prints the same totals in the PDF', async () => {
