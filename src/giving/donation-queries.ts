@@ -49,21 +49,28 @@ export interface DonationRow {
   created_at: Date;
 }
 
+/** What a gift attempt records from the form, the same for a donation and a membership. */
+export function giftColumns(request: DonationRequest) {
+  return {
+    currency: request.currency,
+    amount: request.total,
+    fee_amount: request.feeAmount,
+    fee_covered: request.coverFees,
+    email: request.email,
+    anonymous: request.anonymous,
+    tribute_name: request.tributeName,
+    comment: request.comment,
+    return_to: request.returnTo,
+    ...request.attribution,
+  };
+}
+
 export async function insertPendingDonation(db: Db, request: DonationRequest): Promise<DonationRow> {
   const [row] = await db('donations')
     .insert({
       status: 'pending',
       frequency: request.frequency,
-      currency: request.currency,
-      amount: request.total,
-      fee_amount: request.feeAmount,
-      fee_covered: request.coverFees,
-      email: request.email,
-      anonymous: request.anonymous,
-      tribute_name: request.tributeName,
-      comment: request.comment,
-      return_to: request.returnTo,
-      ...request.attribution,
+      ...giftColumns(request),
     })
     .returning('*');
   return row as DonationRow;

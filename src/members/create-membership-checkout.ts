@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { cancelQuery, METADATA_SOURCE, openCheckoutSession, type CheckoutDeps } from '../giving/create-checkout-session';
 import type { DonationRequest } from '../giving/donation-form';
+import { giftColumns } from '../giving/donation-queries';
 import { formatMoney } from '../lib/money';
 import type { Settings } from '../settings/settings';
 import type { MembershipRow } from './membership-queries';
@@ -23,17 +24,8 @@ export async function createMembershipCheckout(
   const [membership] = (await deps.db('memberships')
     .insert({
       status: 'pending',
-      currency: request.currency,
-      amount: request.total,
-      fee_amount: request.feeAmount,
-      fee_covered: request.coverFees,
       interval,
-      email: request.email,
-      anonymous: request.anonymous,
-      tribute_name: request.tributeName,
-      comment: request.comment,
-      return_to: request.returnTo,
-      ...request.attribution,
+      ...giftColumns(request),
     })
     .returning('*')) as MembershipRow[];
   const id = membership!.id;

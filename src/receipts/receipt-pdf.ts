@@ -9,19 +9,7 @@ import type { ReceiptView } from './receipt-view';
  */
 export async function renderReceiptPdf(view: ReceiptView, options: { compress?: boolean } = {}): Promise<Buffer> {
   const title = `${view.kind === 'correction' ? 'Corrected receipt' : 'Receipt'} No. ${view.number}`;
-  const doc = new PDFDocument({
-    size: 'LETTER',
-    margin: 72,
-    compress: options.compress ?? true,
-    info: { Title: title, Author: winAnsi(view.org.legalName), Subject: 'Charitable contribution receipt' },
-  });
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-
+  const { doc, done } = startPdf({ title, author: view.org.legalName, subject: 'Charitable contribution receipt', compress: options.compress });
   const text = (value: string, opts?: PDFKit.Mixins.TextOptions) => doc.text(winAnsi(value), opts);
   const width = doc.page.width - 144;
 
@@ -81,6 +69,23 @@ export async function renderReceiptPdf(view: ReceiptView, options: { compress?: 
 
   doc.end();
   return done;
+}
+
+/** A Letter-size document with 1-inch margins, and the finished bytes once `doc.end()` is called. */
+export function startPdf(info: { title: string; author: string; subject: string; compress?: boolean }) {
+  const doc = new PDFDocument({
+    size: 'LETTER',
+    margin: 72,
+    compress: info.compress ?? true,
+    info: { Title: info.title, Author: winAnsi(info.author), Subject: info.subject },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  return { doc, done };
 }
 
 /**

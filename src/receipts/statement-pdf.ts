@@ -1,22 +1,10 @@
-import PDFDocument from 'pdfkit';
-import { winAnsi } from './receipt-pdf';
+import { startPdf, winAnsi } from './receipt-pdf';
 import type { StatementView } from './year-end-view';
 
 /** The PDF copy of a year-end giving statement: a table of the year's gifts and the totals. */
 export async function renderStatementPdf(view: StatementView, options: { compress?: boolean } = {}): Promise<Buffer> {
   const title = `${view.year} giving statement`;
-  const doc = new PDFDocument({
-    size: 'LETTER',
-    margin: 72,
-    compress: options.compress ?? true,
-    info: { Title: title, Author: winAnsi(view.org.legalName), Subject: 'Charitable contributions statement' },
-  });
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const { doc, done } = startPdf({ title, author: view.org.legalName, subject: 'Charitable contributions statement', compress: options.compress });
   const width = doc.page.width - 144;
   const text = (value: string, opts?: PDFKit.Mixins.TextOptions) => doc.text(winAnsi(value), opts);
 

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from '../config';
-import { startEmbeddedPostgres } from '../db/embedded';
-import { createDb, migrateToLatest } from '../db/knex';
+import { withCliDatabase } from '../db/cli-database';
+import { migrateToLatest } from '../db/knex';
 import { issueYearEndStatements } from './year-end-statements';
 
 /**
@@ -21,22 +21,14 @@ function parseYear(argv: string[]): number {
 
 async function run(): Promise<void> {
   const year = parseYear(process.argv.slice(2));
-  const config = loadConfig(process.env);
-  const embedded = 'url' in config.database
-    ? null
-    : await startEmbeddedPostgres({ dataDir: config.database.embedded.dataDir, maxConnections: 4 });
-  const db = createDb({ url: 'url' in config.database ? config.database.url : embedded!.url, poolMax: 2 });
-  try {
+  const result = await withCliDatabase(loadConfig(process.env), async (db) => {
     await migrateToLatest(db);
-    const result = await issueYearEndStatements(db, year);
-    process.stdout.write(
-      `${year}: ${result.issued} statement(s) issued, ${result.alreadyIssued} already issued before, ` +
-        `${result.withoutEmail} donor(s) without an email address.\n`,
-    );
-  } finally {
-    await db.destroy();
-    await embedded?.stop();
-  }
+    return issueYearEndStatements(db, year);
+  });
+  process.stdout.write(
+    `${year}: ${result.issued} statement(s) issued, ${result.alreadyIssued} already issued before, ` +
+      `${result.withoutEmail} donor(s) without an email address.\n`,
+  );
 }
 
 run().catch((error: unknown) => {
