@@ -1,7 +1,10 @@
 import express, { Router, type Request } from 'express';
 import type { Knex } from 'knex';
 import Stripe from 'stripe';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { applySubscriptionSnapshot } from '../members/apply-subscription';
+import { lockMembershipFor } from '../members/membership-queries';
 import { NotFoundError, UpstreamError, ValidationError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import { formatMoney, parseMajorAmount } from '../lib/money';
@@ -45,29 +48,27 @@ export function membershipActionsRouter(deps: MembershipActionDeps): Router {
       );
     }
     if (amount === membership.amount) return res.redirect(303, '/account');
-    await callStripe(req, 'change the amount', async () => {
+    const updated = await callStripe(req, 'change the amount', async () => {
       const subscription = await deps.stripe.subscriptions.retrieve(membership.stripe_subscription_id!);
       const item = subscription.items.data[0]!;
-      await deps.stripe.subscriptions.update(
-        subscription.id,
-        {
-          items: [
-            {
-              id: item.id,
-              price_data: {
-                currency: membership.currency,
-                product: typeof item.price.product === 'string' ? item.price.product : item.price.product.id,
-                unit_amount: amount,
-                recurring: { interval: membership.interval },
-              },
+      const params: Stripe.SubscriptionUpdateParams = {
+        items: [
+          {
+            id: item.id,
+            price_data: {
+              currency: membership.currency,
+              product: typeof item.price.product === 'string' ? item.price.product : item.price.product.id,
+              unit_amount: amount,
+              recurring: { interval: membership.interval },
             },
-          ],
-          // The new amount starts with the next period: no proration charge or credit now.
-          proration_behavior: 'none',
-        },
-        { idempotencyKey: `membership-amount-${membership.id}-${amount}-${membership.snapshot_at?.getTime() ?? 0}` },
-      );
+          },
+        ],
+        // The new amount starts with the next period: no proration charge or credit now.
+        proration_behavior: 'none',
+      };
+      return deps.stripe.subscriptions.update(subscription.id, params, { idempotencyKey: changeKey('amount', membership, params) });
     });
+    await showNow(deps.db, updated);
     res.redirect(303, '/account?changed=amount');
   });
 
@@ -76,45 +77,70 @@ export function membershipActionsRouter(deps: MembershipActionDeps): Router {
     const parsed = cancelForm.safeParse(req.body ?? {});
     if (!parsed.success) throw new ValidationError([{ field: 'comment', message: parsed.error.issues[0]!.message }]);
     if (membership.cancel_at_period_end) return res.redirect(303, '/account');
-    await callStripe(req, 'cancel', () =>
-      deps.stripe.subscriptions.update(
-        membership.stripe_subscription_id!,
-        {
-          cancel_at_period_end: true,
-          cancellation_details: {
-            ...(parsed.data.feedback ? { feedback: parsed.data.feedback } : {}),
-            ...(parsed.data.comment?.trim() ? { comment: parsed.data.comment.trim() } : {}),
-          },
-        },
-        { idempotencyKey: `membership-cancel-${membership.id}-${membership.snapshot_at?.getTime() ?? 0}` },
-      ),
+    const params: Stripe.SubscriptionUpdateParams = {
+      cancel_at_period_end: true,
+      cancellation_details: {
+        ...(parsed.data.feedback ? { feedback: parsed.data.feedback } : {}),
+        ...(parsed.data.comment?.trim() ? { comment: parsed.data.comment.trim() } : {}),
+      },
+    };
+    const updated = await callStripe(req, 'cancel', () =>
+      deps.stripe.subscriptions.update(membership.stripe_subscription_id!, params, { idempotencyKey: changeKey('cancel', membership, params) }),
     );
+    await showNow(deps.db, updated);
     res.redirect(303, '/account?changed=cancel');
   });
 
   router.post('/account/memberships/:id/resume', async (req, res) => {
     const membership = await ownMembership(deps.db, req);
     if (!membership.cancel_at_period_end) return res.redirect(303, '/account');
-    await callStripe(req, 'resume', () =>
-      deps.stripe.subscriptions.update(
-        membership.stripe_subscription_id!,
-        { cancel_at_period_end: false },
-        { idempotencyKey: `membership-resume-${membership.id}-${membership.snapshot_at?.getTime() ?? 0}` },
-      ),
+    const params: Stripe.SubscriptionUpdateParams = { cancel_at_period_end: false };
+    const updated = await callStripe(req, 'resume', () =>
+      deps.stripe.subscriptions.update(membership.stripe_subscription_id!, params, { idempotencyKey: changeKey('resume', membership, params) }),
     );
+    await showNow(deps.db, updated);
     res.redirect(303, '/account?changed=resume');
   });
 
-  router.post('/account/billing', async (req, res) => {
-    const donor: { stripe_customer_id: string | null } | undefined = await deps.db('donors').where({ id: req.donorId }).first('stripe_customer_id');
-    if (!donor?.stripe_customer_id) throw new NotFoundError('There is no card on file to update.');
+  router.post('/account/memberships/:id/billing', async (req, res) => {
+    const membership = await ownMembership(deps.db, req);
+    // Each subscription lives on the Stripe customer its Checkout created; the
+    // portal must open on that one, or a card update would not reach it.
+    const customer = membership.stripe_customer_id;
+    if (!customer) throw new NotFoundError('There is no card on file to update.');
+    const minute = Math.floor(Date.now() / 60_000);
     const session = await callStripe(req, 'open billing', () =>
-      deps.stripe.billingPortal.sessions.create({ customer: donor.stripe_customer_id!, return_url: `${deps.baseUrl}/account` }),
+      deps.stripe.billingPortal.sessions.create(
+        { customer, return_url: `${deps.baseUrl}/account` },
+        { idempotencyKey: `billing-portal-${membership.id}-${minute}` },
+      ),
     );
     res.redirect(303, session.url);
   });
 
   return router;
+}
+
+/**
+ * One key per membership, change and request body, taken against the state we
+ * hold: a double-click replays the first answer; a different request (another
+ * reason, another amount) is a new one rather than an idempotency error.
+ */
+function changeKey(change: string, membership: MembershipRow, params: object): string {
+  const digest = createHash('sha256').update(JSON.stringify(params)).digest('hex').slice(0, 16);
+  return `membership-${change}-${membership.id}-${membership.snapshot_at?.getTime() ?? 0}-${digest}`;
+}
+
+/**
+ * Applies the subscription Stripe returned, so the page the member lands on
+ * shows the change; the webhook that follows carries the same snapshot and
+ * changes nothing more.
+ */
+async function showNow(db: Knex, subscription: Stripe.Subscription): Promise<void> {
+  await db.transaction(async (trx) => {
+    const locked = await lockMembershipFor(trx, { subscriptionId: subscription.id });
+    if (locked) await applySubscriptionSnapshot(trx, locked, subscription, new Date());
+  });
 }
 
 const idParam = z.object({ id: z.uuid() });

@@ -4,7 +4,7 @@ import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { Logger } from '../lib/logger';
 import { isEmailAddress } from '../lib/email-address';
-import { AppError, NotFoundError } from '../lib/errors';
+import { AppError, ForbiddenError, NotFoundError } from '../lib/errors';
 import { hitRateLimit } from '../lib/rate-limit';
 import { hashToken } from '../lib/tokens';
 import { renderReceiptPdf } from '../receipts/receipt-pdf';
@@ -77,8 +77,20 @@ export function accountRouter(deps: AccountDeps): Router {
     if (req.donorId) return next();
     res.redirect(303, '/account');
   };
+  // Every form here posts to our own origin. A post from elsewhere (another
+  // site, or a sibling subdomain SameSite=Lax does not stop) is refused; this
+  // also stops login CSRF on /account/verify, which carries no cookie.
+  const ownOrigin = new URL(deps.baseUrl).origin;
+  router.post('/account{/*rest}', (req, _res, next) => {
+    const origin = req.get('origin');
+    const site = req.get('sec-fetch-site');
+    if ((origin !== undefined && origin !== ownOrigin) || (site !== undefined && site !== 'same-origin' && site !== 'none')) {
+      throw new ForbiddenError('This form must be sent from our own pages.', 'cross_site_post');
+    }
+    next();
+  });
   router.use('/account', loadSession);
-  router.use(['/account/memberships', '/account/billing'], requireDonor);
+  router.use('/account/memberships', requireDonor);
   router.use(membershipActionsRouter(deps));
 
   router.get('/account', async (req, res) => {

@@ -33,6 +33,12 @@ export class BadRequestError extends AppError {
   }
 }
 
+export class ForbiddenError extends AppError {
+  constructor(message = 'Not allowed', code = 'forbidden') {
+    super(message, 403, code);
+  }
+}
+
 export class NotFoundError extends AppError {
   constructor(message = 'Not found') {
     super(message, 404, 'not_found');

@@ -32,7 +32,9 @@ const at = (seconds: number | null | undefined) => (seconds ? new Date(seconds *
 export function fieldsFromSubscription(subscription: Stripe.Subscription, current: MembershipRow): Partial<MembershipRow> {
   const item = subscription.items?.data?.[0];
   const price = item?.price;
-  const amount = price?.unit_amount ? price.unit_amount * (item?.quantity ?? 1) : current.amount;
+  const computed = (price?.unit_amount ?? 0) * (item?.quantity ?? 1);
+  // A zero amount (quantity 0, a free price) is not a membership amount; keep the last real one.
+  const amount = computed > 0 ? computed : current.amount;
   return {
     stripe_subscription_id: subscription.id,
     stripe_customer_id: idOf(subscription.customer),

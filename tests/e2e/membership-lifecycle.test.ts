@@ -52,7 +52,8 @@ describe('a membership from signup to cancellation', () => {
   };
   const card = (number: string) => ({ card_number: number, card_expiry: '12 / 34', card_cvc: '123' });
   async function replaceCardInPortal(number: string) {
-    const toPortal = await post(`${app.baseUrl}/account/billing`, {}, true);
+    const row = await membership();
+    const toPortal = await post(`${app.baseUrl}/account/memberships/${row.id}/billing`, {}, true);
     expect(toPortal.status).toBe(303);
     const portal = toPortal.headers.get('location')!;
     expect((await fetch(portal)).status).toBe(200);

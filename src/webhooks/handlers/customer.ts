@@ -10,11 +10,11 @@ import type { EventHandler } from '../handler-types';
  */
 export const handleCustomerUpdated: EventHandler = async (ctx, event) => {
   const customer = event.data.object as Stripe.Customer;
-  const donor: { id: string; updated_from_stripe_at: Date | null } | undefined = await ctx
+  const donor: { id: string; email: string; updated_from_stripe_at: Date | null } | undefined = await ctx
     .trx('donors')
     .where({ stripe_customer_id: customer.id })
     .forUpdate()
-    .first('id', 'updated_from_stripe_at');
+    .first('id', 'email', 'updated_from_stripe_at');
   if (!donor) return;
   const at = new Date(event.created * 1000);
   if (donor.updated_from_stripe_at && donor.updated_from_stripe_at.getTime() > at.getTime()) return; // an older snapshot
@@ -24,6 +24,11 @@ export const handleCustomerUpdated: EventHandler = async (ctx, event) => {
   // Savepoint: a clash with another donor's address must not abort the event's transaction.
   try {
     await ctx.trx.transaction(async (sp) => sp('donors').where({ id: donor.id }).update(changes));
+    if (customer.email && customer.email.toLowerCase() !== donor.email.toLowerCase()) {
+      // The account's sign-in address changed outside Sustain: whoever is signed
+      // in must prove they hold the new address before seeing the donor's giving.
+      await ctx.trx('sessions').where({ donor_id: donor.id }).delete();
+    }
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     delete changes.email;

@@ -22,10 +22,10 @@ function subscriptionOf(invoice: Stripe.Invoice) {
 
 /** The payment intent that paid the invoice, from `invoice.payments` (no `invoice.payment_intent` any more). */
 function paymentIntentOf(invoice: Stripe.Invoice): string | null {
-  for (const entry of invoice.payments?.data ?? []) {
-    if (entry.payment?.type === 'payment_intent') return idOf(entry.payment.payment_intent);
-  }
-  return null;
+  const entries = (invoice.payments?.data ?? []).filter((entry) => entry.payment?.type === 'payment_intent');
+  // An invoice can carry failed attempts too; the paid one is the payment.
+  const paid = entries.find((entry) => entry.status === 'paid') ?? entries[0];
+  return paid ? idOf(paid.payment.payment_intent) : null;
 }
 
 async function membershipForInvoice(ctx: HandlerContext, invoice: Stripe.Invoice): Promise<MembershipRow | null> {
@@ -82,7 +82,9 @@ export const handleInvoicePaymentFailed: EventHandler = async (ctx, event) => {
   if (!membership) return;
   const donorId = await donorForInvoice(ctx, invoice, membership);
   const after = await applyStatusHint(ctx.trx, membership, 'past_due', new Date(event.created * 1000), { donor_id: donorId });
-  await queuePaymentFailedEmail(ctx.trx, after, invoice.id!);
+  // Only news if it is still true: a late or replayed failure after the invoice was paid sends nothing.
+  const paidSince = await ctx.trx('donations').where({ stripe_invoice_id: invoice.id }).first('id');
+  if (after.status === 'past_due' && !paidSince) await queuePaymentFailedEmail(ctx.trx, after, invoice.id!);
 };
 
 async function donorForInvoice(ctx: HandlerContext, invoice: Stripe.Invoice, membership: MembershipRow): Promise<string | null> {

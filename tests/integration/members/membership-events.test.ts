@@ -122,6 +122,23 @@ describe('Membership events through signed webhooks', () => {
     expect(await t.db('donations')).toHaveLength(1);
   });
 
+  it('sends no failed-payment email for a failure reported after the invoice was paid', async () => {
+    const ids = await pendingMembership();
+    await deliver(t, 'checkout.session.completed', subscriptionSession(ids), { created: T0 });
+    await deliver(t, 'invoice.paid', invoiceObject(ids, { id: 'in_late', paidAt: T0 + 33 * DAY }), { created: T0 + 33 * DAY });
+    await deliver(t, 'invoice.payment_failed', invoiceObject(ids, { id: 'in_late', status: 'open', paidAt: T0 + 30 * DAY }), { created: T0 + 30 * DAY });
+    expect((await membership(ids)).status).toBe('active');
+    expect(await outboxTemplates()).not.toContain('membership-payment-failed');
+  });
+
+  it('keeps the last real amount when a snapshot has quantity 0, instead of failing the event', async () => {
+    const ids = await pendingMembership();
+    const zero = subscriptionObject(ids, { amount: 1000 });
+    zero.items.data[0]!.quantity = 0;
+    await deliver(t, 'customer.subscription.updated', zero, { created: T0 });
+    expect((await membership(ids)).amount).toBe(1000);
+  });
+
   it('follows subscription updates only when newer: amount, period, cancellation, end', async () => {
     const ids = await pendingMembership();
     await deliver(t, 'checkout.session.completed', subscriptionSession(ids), { created: T0 });
@@ -205,6 +222,13 @@ describe('Membership events through signed webhooks', () => {
       await deliver(t, 'customer.updated', customer('new@example.com', 'New Name'), { created: T0 + 10 });
       await deliver(t, 'customer.updated', customer('older@example.com', 'Older'), { created: T0 + 5 });
       expect(await t.db('donors').where({ stripe_customer_id: 'cus_member_x' }).first()).toMatchObject({ email: 'new@example.com', name: 'New Name' });
+    });
+
+    it('signs the donor out everywhere when the email changes outside Sustain', async () => {
+      const [donor] = await t.db('donors').insert({ email: 'old@example.com', stripe_customer_id: 'cus_member_x' }).returning('id');
+      await t.db('sessions').insert({ token_hash: 'h1', kind: 'donor', donor_id: donor.id, expires_at: new Date(Date.now() + 86_400_000) });
+      await deliver(t, 'customer.updated', customer('new@example.com', 'New Name'), { created: T0 });
+      expect(await t.db('sessions')).toHaveLength(0);
     });
 
     it('leaves the email alone when another donor already has it', async () => {
