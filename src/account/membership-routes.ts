@@ -108,11 +108,11 @@ export function membershipActionsRouter(deps: MembershipActionDeps): Router {
     // portal must open on that one, or a card update would not reach it.
     const customer = membership.stripe_customer_id;
     if (!customer) throw new NotFoundError('There is no card on file to update.');
-    const minute = Math.floor(Date.now() / 60_000);
     const session = await callStripe(req, 'open billing', () =>
       deps.stripe.billingPortal.sessions.create(
         { customer, return_url: `${deps.baseUrl}/account` },
-        { idempotencyKey: `billing-portal-${membership.id}-${minute}` },
+        // A portal session moves no money; the key covers the SDK's own retries of this request.
+        { idempotencyKey: `billing-portal-${membership.id}-${req.id}` },
       ),
     );
     res.redirect(303, session.url);
