@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import type { Db } from '../db/knex';
+import { idOf } from '../stripe/object-id';
 
 export interface DonorRow {
   id: string;
@@ -51,4 +52,23 @@ export async function upsertDonorFromStripe(db: Db, donor: DonorFromStripe): Pro
     [donor.email, donor.name, donor.customerId, donor.address ? JSON.stringify(donor.address) : null],
   );
   return rows[0] as DonorRow;
+}
+
+/**
+ * The donor who paid through a Checkout Session: the address they typed at
+ * Checkout, else the one given on our form (`fallbackEmail`). Null without any.
+ */
+export async function upsertDonorFromSession(
+  db: Db,
+  session: Stripe.Checkout.Session,
+  fallbackEmail: string | null,
+): Promise<DonorRow | null> {
+  const email = session.customer_details?.email ?? session.customer_email ?? fallbackEmail;
+  if (!email) return null;
+  return upsertDonorFromStripe(db, {
+    customerId: idOf(session.customer),
+    email,
+    name: session.customer_details?.name ?? null,
+    address: session.customer_details?.address ?? null,
+  });
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type Stripe from 'stripe';
+import { idOf } from '../stripe/object-id';
 import { queueMembershipEmails } from './membership-emails';
 import { updateMembership, type MembershipRow, type MembershipStatus } from './membership-queries';
 
@@ -21,10 +22,6 @@ const STATUS_RANK: Record<MembershipStatus, number> = {
   canceled: 5,
 };
 
-export function idOf(value: string | { id: string } | null | undefined): string | null {
-  if (!value) return null;
-  return typeof value === 'string' ? value : value.id;
-}
 
 const at = (seconds: number | null | undefined) => (seconds ? new Date(seconds * 1000) : null);
 

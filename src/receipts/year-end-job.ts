@@ -1,4 +1,5 @@
 import type { ScheduledJob } from '../jobs/scheduler';
+import { yearInTimeZone } from './receipt-number';
 import { issueYearEndStatements } from './year-end-statements';
 
 /**
@@ -17,7 +18,7 @@ export const yearEndStatementsJob: ScheduledJob = {
     return parts.month === 1 && (parts.day ?? 0) >= 5;
   },
   async run(db, now, settings, logger) {
-    const year = Number(new Intl.DateTimeFormat('en-US', { timeZone: settings.organization.timezone, year: 'numeric' }).format(now)) - 1;
+    const year = yearInTimeZone(now, settings.organization.timezone) - 1;
     const result = await issueYearEndStatements(db, year);
     logger.info({ year, ...result }, 'year-end statements issued');
   },

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
-import { upsertDonorFromStripe } from '../../donors/donor-queries';
+import { upsertDonorFromSession } from '../../donors/donor-queries';
+import { idOf } from '../../stripe/object-id';
 import {
   lockDonation,
   lockDonationByCheckoutSession,
@@ -117,18 +118,6 @@ async function findOurDonation(ctx: HandlerContext, session: Stripe.Checkout.Ses
 }
 
 async function donorFor(ctx: HandlerContext, session: Stripe.Checkout.Session, donation: DonationRow) {
-  const email = session.customer_details?.email ?? session.customer_email ?? donation.email;
-  if (!email) return donation.donor_id;
-  const donor = await upsertDonorFromStripe(ctx.trx, {
-    customerId: idOf(session.customer),
-    email,
-    name: session.customer_details?.name ?? null,
-    address: session.customer_details?.address ?? null,
-  });
-  return donor.id;
-}
-
-function idOf(value: string | { id: string } | null | undefined): string | null {
-  if (!value) return null;
-  return typeof value === 'string' ? value : value.id;
+  const donor = await upsertDonorFromSession(ctx.trx, session, donation.email);
+  return donor?.id ?? donation.donor_id;
 }

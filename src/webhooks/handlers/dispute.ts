@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { updateDonation, type DonationRow } from '../../giving/donation-queries';
-import { idOf } from '../../members/apply-subscription';
+import { idOf } from '../../stripe/object-id';
 import type { EventHandler, HandlerContext } from '../handler-types';
 import { PAID_STATUSES, statusAfterRefunds } from './donation-paid';
 

@@ -1,7 +1,8 @@
 import type Stripe from 'stripe';
 import { upsertDonorFromStripe } from '../../donors/donor-queries';
 import { lockDonation, type DonationRow } from '../../giving/donation-queries';
-import { applyStatusHint, idOf } from '../../members/apply-subscription';
+import { applyStatusHint } from '../../members/apply-subscription';
+import { idOf } from '../../stripe/object-id';
 import { queuePaymentFailedEmail } from '../../members/membership-emails';
 import { lockMembershipFor, type MembershipRow } from '../../members/membership-queries';
 import { METADATA_SOURCE } from '../../giving/create-checkout-session';

@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
-import { upsertDonorFromStripe } from '../../donors/donor-queries';
-import { applyStatusHint, idOf } from '../../members/apply-subscription';
+import { upsertDonorFromSession } from '../../donors/donor-queries';
+import { applyStatusHint } from '../../members/apply-subscription';
+import { idOf } from '../../stripe/object-id';
 import { lockMembershipFor, updateMembership } from '../../members/membership-queries';
 import type { HandlerContext } from '../handler-types';
 
@@ -29,15 +30,7 @@ export async function handleMembershipCheckout(ctx: HandlerContext, event: Strip
     return;
   }
 
-  const email = session.customer_details?.email ?? session.customer_email ?? membership.email;
-  const donor = email
-    ? await upsertDonorFromStripe(ctx.trx, {
-        customerId: idOf(session.customer),
-        email,
-        name: session.customer_details?.name ?? null,
-        address: session.customer_details?.address ?? null,
-      })
-    : null;
+  const donor = await upsertDonorFromSession(ctx.trx, session, membership.email);
   const links = {
     stripe_checkout_session_id: session.id,
     stripe_subscription_id: idOf(session.subscription) ?? membership.stripe_subscription_id,

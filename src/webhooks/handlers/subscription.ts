@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
-import { applySubscriptionSnapshot, idOf } from '../../members/apply-subscription';
+import { applySubscriptionSnapshot } from '../../members/apply-subscription';
+import { idOf } from '../../stripe/object-id';
 import { lockMembershipFor, type MembershipRow } from '../../members/membership-queries';
 import type { EventHandler, HandlerContext } from '../handler-types';
 import { METADATA_SOURCE } from '../../giving/create-checkout-session';
