@@ -13,12 +13,7 @@ export async function renderReceiptPdf(view: ReceiptView, options: { compress?: 
   const text = (value: string, opts?: PDFKit.Mixins.TextOptions) => doc.text(winAnsi(value), opts);
   const width = doc.page.width - 144;
 
-  doc.font('Helvetica-Bold').fontSize(16);
-  text(view.org.legalName);
-  doc.font('Helvetica').fontSize(10);
-  if (view.org.address) text(view.org.address);
-  if (view.org.ein) text(`EIN ${view.org.ein}`);
-  doc.moveDown(1.5);
+  letterhead(doc, view.org);
 
   doc.font('Helvetica-Bold').fontSize(14);
   text(title);
@@ -86,6 +81,15 @@ export function startPdf(info: { title: string; author: string; subject: string;
     doc.on('error', reject);
   });
   return { doc, done };
+}
+
+/** The organisation's name, address and EIN at the top of every document. */
+export function letterhead(doc: PDFKit.PDFDocument, org: { legalName: string; address: string; ein: string }): void {
+  doc.font('Helvetica-Bold').fontSize(16).text(winAnsi(org.legalName));
+  doc.font('Helvetica').fontSize(10);
+  if (org.address) doc.text(winAnsi(org.address));
+  if (org.ein) doc.text(`EIN ${winAnsi(org.ein)}`);
+  doc.moveDown(1.5);
 }
 
 /**

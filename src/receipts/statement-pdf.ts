@@ -1,4 +1,4 @@
-import { startPdf, winAnsi } from './receipt-pdf';
+import { letterhead, startPdf, winAnsi } from './receipt-pdf';
 import type { StatementView } from './year-end-view';
 
 /** The PDF copy of a year-end giving statement: a table of the year's gifts and the totals. */
@@ -8,12 +8,7 @@ export async function renderStatementPdf(view: StatementView, options: { compres
   const width = doc.page.width - 144;
   const text = (value: string, opts?: PDFKit.Mixins.TextOptions) => doc.text(winAnsi(value), opts);
 
-  doc.font('Helvetica-Bold').fontSize(16);
-  text(view.org.legalName);
-  doc.font('Helvetica').fontSize(10);
-  if (view.org.address) text(view.org.address);
-  if (view.org.ein) text(`EIN ${view.org.ein}`);
-  doc.moveDown(1.5);
+  letterhead(doc, view.org);
   doc.font('Helvetica-Bold').fontSize(14);
   text(title);
   doc.font('Helvetica').fontSize(10).fillColor('#444444');
