@@ -1,5 +1,5 @@
 import knexFactory, { type Knex } from 'knex';
-import { startApp, type RunningApp } from './run-app';
+import { postForm, startApp, type RunningApp } from './run-app';
 
 /**
  * A reader's first donation, end to end, on `npm start`'s embedded defaults:
@@ -20,14 +20,7 @@ describe('a first donation on a fresh install', () => {
     expect(await app?.stop()).toBe(0);
   });
 
-  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-  const post = (url: string, fields: Record<string, string>) =>
-    fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form(fields),
-      redirect: 'manual',
-    });
+  const post = (url: string, fields: Record<string, string>) => postForm(url, fields);
 
   async function startCheckout(amount: string, email: string): Promise<string> {
     const res = await post(`${app.baseUrl}/donate`, {

@@ -1,5 +1,5 @@
 import knexFactory, { type Knex } from 'knex';
-import { startApp, type RunningApp } from './run-app';
+import { postForm, startApp, type RunningApp } from './run-app';
 
 /**
  * A member's life on `npm start`'s embedded defaults, everything through HTTP:
@@ -21,15 +21,8 @@ describe('a membership from signup to cancellation', () => {
     expect(await app?.stop()).toBe(0);
   });
 
-  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-  async function post(url: string, fields: Record<string, string> = {}, withCookie = false) {
-    return fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(withCookie ? { cookie } : {}) },
-      body: form(fields),
-      redirect: 'manual',
-    });
-  }
+  const post = (url: string, fields: Record<string, string> = {}, withCookie = false) =>
+    postForm(url, fields, withCookie ? { cookie } : {});
   async function accountPage(): Promise<string> {
     const res = await fetch(`${app.baseUrl}/account`, { headers: { cookie } });
     expect(res.status).toBe(200);

@@ -93,3 +93,13 @@ function stopChild(child: ChildProcess, dataDir: string): Promise<number | null>
     child.kill('SIGTERM');
   });
 }
+
+/** A form post as a browser sends it, without following the redirect (tests check where it points). */
+export function postForm(url: string, fields: Record<string, string> = {}, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(fields).toString(),
+    redirect: 'manual',
+  });
+}
