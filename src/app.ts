@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import type Stripe from 'stripe';
 import type { Config } from './config';
 import { accountRouter } from './account/routes';
+import { adminRouter } from './admin/routes';
 import { devMailboxRouter } from './dev/mailbox-routes';
 import { givingRouter } from './giving/routes';
 import { errorHandler, notFound } from './http/error-handler';
@@ -86,6 +87,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/', (_req, res) => res.redirect(302, '/donate'));
   app.use(givingRouter({ db, stripe, settings, logger, baseUrl: config.baseUrl, isAllowedReturn }));
   app.use(accountRouter({ db, stripe, settings, baseUrl: config.baseUrl, linkKey: config.sessionSecret, logger }));
+  app.use(adminRouter({ db, settings, baseUrl: config.baseUrl, sessionSecret: config.sessionSecret, setupEnabled: !production }));
   if (config.mail.smtpUrl === null && !production) app.use(devMailboxRouter(db));
 
   app.use(notFound);

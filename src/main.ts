@@ -9,6 +9,8 @@ import { Scheduler } from './jobs/scheduler';
 import { createOutboxWorker } from './mail/outbox-worker-factory';
 import { createMailTransport } from './mail/transport';
 import { SettingsCache } from './settings/settings';
+import { setupLink } from './admin/auth-routes';
+import { countStaffUsers } from './admin/staff-users';
 import { yearEndStatementsJob } from './receipts/year-end-job';
 import { createStripeClient } from './stripe/client';
 import { startStripeEmulator, type RunningEmulator } from './stripe/emulator';
@@ -113,6 +115,14 @@ async function main(): Promise<void> {
       `\nSustain is running: open ${config.baseUrl}/donate and pay with test card 4242 4242 4242 4242.\n` +
         (mail.kind === 'dev-mailbox' ? `Email goes to the local mailbox at ${config.baseUrl}/dev/mailbox.\n\n` : '\n'),
     );
+  }
+  if ((await countStaffUsers(db)) === 0) {
+    if (config.env === 'production') {
+      logger.warn('no staff account yet: create one with npm run admin:create -- --email E --password P --role admin');
+    } else {
+      // The link is a secret (it creates an admin), so it goes to the terminal, not the log.
+      process.stderr.write(`No staff account yet. Create the first one at ${setupLink(config.baseUrl, config.sessionSecret)}\n\n`);
+    }
   }
 
   let stopping = false;

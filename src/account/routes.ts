@@ -4,7 +4,9 @@ import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { Logger } from '../lib/logger';
 import { isEmailAddress } from '../lib/email-address';
-import { AppError, ForbiddenError, NotFoundError } from '../lib/errors';
+import { endSession } from '../http/sessions';
+import { refuseCrossSitePosts } from '../http/same-origin-posts';
+import { AppError, NotFoundError } from '../lib/errors';
 import { hitRateLimit } from '../lib/rate-limit';
 import { hashToken } from '../lib/tokens';
 import { renderReceiptPdf } from '../receipts/receipt-pdf';
@@ -14,15 +16,7 @@ import { currentStatementView } from '../receipts/year-end-view';
 import type { SettingsCache } from '../settings/settings';
 import { accountPageModel } from './account-page-model';
 import { membershipActionsRouter } from './membership-routes';
-import {
-  clearSessionCookie,
-  createDonorSession,
-  DONOR_SESSION_COOKIE,
-  endDonorSession,
-  findDonorSession,
-  readCookie,
-  setSessionCookie,
-} from './sessions';
+import { createDonorSession, donorSessionCookie, findDonorSession } from './sessions';
 import { checkSignInLink, consumeSignInLink, requestSignInLink } from './sign-in-links';
 
 export interface AccountDeps {
@@ -66,10 +60,10 @@ const LINK_PROBLEM = {
 export function accountRouter(deps: AccountDeps): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 });
-  const secure = deps.baseUrl.startsWith('https://');
+  const cookie = donorSessionCookie(deps.baseUrl.startsWith('https://'));
 
   const loadSession = async (req: Request, _res: Response, next: NextFunction) => {
-    const token = readCookie(req, DONOR_SESSION_COOKIE);
+    const token = cookie.read(req);
     if (token) req.donorId = (await findDonorSession(deps.db, token))?.donorId;
     next();
   };
@@ -77,18 +71,8 @@ export function accountRouter(deps: AccountDeps): Router {
     if (req.donorId) return next();
     res.redirect(303, '/account');
   };
-  // Every form here posts to our own origin. A post from elsewhere (another
-  // site, or a sibling subdomain SameSite=Lax does not stop) is refused; this
-  // also stops login CSRF on /account/verify, which carries no cookie.
-  const ownOrigin = new URL(deps.baseUrl).origin;
-  router.post('/account{/*rest}', (req, _res, next) => {
-    const origin = req.get('origin');
-    const site = req.get('sec-fetch-site');
-    if ((origin !== undefined && origin !== ownOrigin) || (site !== undefined && site !== 'same-origin' && site !== 'none')) {
-      throw new ForbiddenError('This form must be sent from our own pages.', 'cross_site_post');
-    }
-    next();
-  });
+  // Also stops login CSRF on /account/verify, which carries no cookie yet.
+  router.post('/account{/*rest}', refuseCrossSitePosts(deps.baseUrl));
   router.use('/account', loadSession);
   router.use('/account/memberships', requireDonor);
   router.use(membershipActionsRouter(deps));
@@ -132,14 +116,14 @@ export function accountRouter(deps: AccountDeps): Router {
     const check = parsed.success ? await consumeSignInLink(deps.db, parsed.data.token) : ({ ok: false, reason: 'malformed' } as const);
     if (!check.ok) return linkProblem(res, check.reason);
     const session = await createDonorSession(deps.db, check.donorId);
-    setSessionCookie(res, session.token, session.expiresAt, secure);
+    cookie.set(res, session.token, session.expiresAt);
     res.redirect(303, '/account');
   });
 
   router.post('/account/sign-out', async (req, res) => {
-    const token = readCookie(req, DONOR_SESSION_COOKIE);
-    if (token) await endDonorSession(deps.db, token);
-    clearSessionCookie(res, secure);
+    const token = cookie.read(req);
+    if (token) await endSession(deps.db, token);
+    cookie.clear(res);
     res.redirect(303, '/account');
   });
 

@@ -10,6 +10,15 @@ export type DonationStatus =
   | 'partially_refunded'
   | 'disputed';
 
+/** Gifts whose money the organisation keeps (in whole or part): what giving totals count. */
+export const GIVEN_STATUSES: readonly DonationStatus[] = ['succeeded', 'partially_refunded'];
+
+/** SQL for the money a donation counts as given: what was paid, less what was refunded. */
+export function netPaidSql(alias?: string): string {
+  const column = (name: string) => (alias ? `${alias}.${name}` : name);
+  return `coalesce(${column('amount_paid')}, ${column('amount')}) - ${column('amount_refunded')}`;
+}
+
 export interface DonationRow {
   id: string;
   donor_id: string | null;

@@ -1,4 +1,6 @@
+import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
+import { GIVEN_STATUSES, netPaidSql } from '../giving/donation-queries';
 import type { Settings } from '../settings/settings';
 
 export interface Level {
@@ -6,7 +8,9 @@ export interface Level {
   min_yearly: number;
 }
 
-const LIVE = ['active', 'trialing', 'past_due'];
+/** Memberships that still commit the donor to paying (a failed card is expected to recover). */
+const COMMITTED = ['active', 'trialing', 'past_due'];
+const YEAR_MS = 365 * 86_400_000;
 
 /** The highest level whose yearly minimum `yearly` reaches (levels are sorted, the first starts at 0). */
 export function levelFor(yearly: number, levels: readonly Level[]): Level {
@@ -16,26 +20,51 @@ export function levelFor(yearly: number, levels: readonly Level[]): Level {
 }
 
 /**
- * A donor's yearly giving for levels: what they gave in the last 12 months
- * (one-time gifts included, refunds netted), or what their live memberships
- * commit them to in a year, whichever is more — so a new $10-a-month member
- * is counted at $120 from the first month, not at $10.
+ * Each donor's yearly giving for levels, as a query of `(donor_id, yearly)`:
+ * what they gave in the last 12 months (one-time gifts included, refunds
+ * netted), or what their live memberships commit them to in a year, whichever
+ * is more — so a new $10-a-month member counts at $120 from the first month,
+ * not at $10. Donors with neither are absent. The one statement of the rule:
+ * the donor's account page, the staff console and its filters all use it.
  */
+export function yearlyGivingQuery(db: Db, now: Date, donorId?: string): Knex.QueryBuilder {
+  const given = db('donations')
+    .select('donor_id')
+    .sum({ given: db.raw(netPaidSql()) })
+    .whereIn('status', GIVEN_STATUSES)
+    .where('paid_at', '>', new Date(now.getTime() - YEAR_MS))
+    .groupBy('donor_id');
+  const committed = db('memberships')
+    .select('donor_id')
+    .sum({ committed: db.raw("case when interval = 'month' then amount * 12 else amount end") })
+    .whereIn('status', COMMITTED)
+    .groupBy('donor_id');
+  if (donorId) {
+    given.where({ donor_id: donorId });
+    committed.where({ donor_id: donorId });
+  }
+  return db
+    .select(
+      db.raw('coalesce(g.donor_id, c.donor_id) as donor_id'),
+      db.raw('greatest(coalesce(g.given, 0), coalesce(c.committed, 0))::bigint as yearly'),
+    )
+    .from(given.as('g'))
+    .fullOuterJoin(committed.as('c'), 'c.donor_id', 'g.donor_id');
+}
+
 export async function yearlyGiving(db: Db, donorId: string, now = new Date()): Promise<number> {
-  const since = new Date(now.getTime() - 365 * 86_400_000);
-  const [given] = await db('donations')
-    .where({ donor_id: donorId })
-    .whereIn('status', ['succeeded', 'partially_refunded'])
-    .where('paid_at', '>', since)
-    .sum({ total: db.raw('coalesce(amount_paid, amount) - amount_refunded') });
-  const [committed] = await db('memberships')
-    .where({ donor_id: donorId })
-    .whereIn('status', LIVE)
-    .sum({ total: db.raw("case when interval = 'month' then amount * 12 else amount end") });
-  return Math.max(Number(given?.total ?? 0), Number(committed?.total ?? 0));
+  const row: { yearly: string } | undefined = await yearlyGivingQuery(db, now, donorId).first();
+  return Number(row?.yearly ?? 0);
 }
 
 export async function donorLevel(db: Db, donorId: string, settings: Settings, now = new Date()) {
   const yearly = await yearlyGiving(db, donorId, now);
   return { yearly, level: levelFor(yearly, settings.membership_levels) };
+}
+
+/** The yearly-giving range of the level named `name`: [min, next level's min). */
+export function levelRange(name: string, levels: readonly Level[]): { min: number; below: number | null } | null {
+  const index = levels.findIndex((l) => l.name === name);
+  if (index < 0) return null;
+  return { min: levels[index]!.min_yearly, below: levels[index + 1]?.min_yearly ?? null };
 }

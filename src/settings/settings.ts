@@ -105,7 +105,8 @@ export async function readSettings(db: Db): Promise<Settings> {
 
 export async function writeSetting<K extends keyof Settings>(db: Db, key: K, value: Partial<Settings[K]>): Promise<void> {
   const current = (await readSettings(db))[key];
-  const next = settingsSchema.shape[key].parse({ ...current, ...value });
+  // Objects are merged key by key; a list (the levels) is replaced whole.
+  const next = settingsSchema.shape[key].parse(Array.isArray(value) ? value : { ...current, ...value });
   await db('settings')
     .insert({ key, value: JSON.stringify(next), updated_at: db.fn.now() })
     .onConflict('key')

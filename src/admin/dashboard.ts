@@ -1,0 +1,147 @@
+import type { Db } from '../db/knex';
+import { GIVEN_STATUSES, netPaidSql } from '../giving/donation-queries';
+import { formatMoney } from '../lib/money';
+import { yearlyGivingQuery } from '../members/levels';
+import { formatDateInTimeZone } from '../receipts/receipt-view';
+import type { Settings } from '../settings/settings';
+
+const DAY_MS = 86_400_000;
+const WINDOW_DAYS = 30;
+const COMMITTED = ['active', 'trialing', 'past_due'];
+
+/**
+ * The figures a development director opens the console for: money in over the
+ * last 30 days against the 30 before, the membership base and what it brings
+ * in each month, who needs attention, and the donors at each level.
+ */
+export async function dashboardModel(db: Db, settings: Settings, now = new Date()) {
+  const currency = settings.giving.currency;
+  const money = (minor: number | string | null | undefined) => formatMoney(Number(minor ?? 0), currency);
+  const timezone = settings.organization.timezone;
+  const since = new Date(now.getTime() - WINDOW_DAYS * DAY_MS);
+  const before = new Date(now.getTime() - 2 * WINDOW_DAYS * DAY_MS);
+
+  const [giving] = await db('donations')
+    .whereIn('status', GIVEN_STATUSES)
+    .where('paid_at', '>', before)
+    .where('paid_at', '<=', now)
+    .select(
+      db.raw(`coalesce(sum(${netPaidSql()}) filter (where paid_at > ?), 0) as raised`, [since]),
+      db.raw(`coalesce(sum(${netPaidSql()}) filter (where paid_at <= ?), 0) as raised_before`, [since]),
+      db.raw(`coalesce(sum(${netPaidSql()}) filter (where paid_at > ? and frequency = 'once'), 0) as one_time`, [since]),
+      db.raw('count(*) filter (where paid_at > ?) as gifts', [since]),
+      db.raw('count(distinct donor_id) filter (where paid_at > ?) as donors', [since]),
+    );
+  // A donor is new in the window when their first gift ever falls in it.
+  const [newDonors] = await db
+    .from(db('donations').whereIn('status', GIVEN_STATUSES).groupBy('donor_id').select(db.raw('min(paid_at) as first_gift_at')).as('f'))
+    .where('first_gift_at', '>', since)
+    .count({ n: '*' });
+
+  const [members] = await db('memberships').select(
+    db.raw("count(*) filter (where status in ('active', 'trialing')) as active"),
+    db.raw("count(*) filter (where status in ('past_due', 'unpaid')) as past_due"),
+    db.raw("count(*) filter (where status in ('active', 'trialing', 'past_due') and cancel_at_period_end) as canceling"),
+    // Monthly recurring revenue: what live memberships bring in a month, yearly ones spread over twelve.
+    db.raw(
+      "coalesce(sum(case when interval = 'month' then amount else amount / 12.0 end) filter (where status in ('active', 'trialing', 'past_due') and currency = ?), 0)::bigint as mrr",
+      [currency],
+    ),
+    db.raw("count(*) filter (where status not in ('pending', 'incomplete', 'incomplete_expired') and created_at > ?) as started", [since]),
+    db.raw('count(*) filter (where ended_at > ?) as ended', [since]),
+  );
+
+  const attention: { donor_id: string; name: string | null; email: string; amount: number; currency: string; interval: string; status_at: Date | null }[] =
+    await db('memberships as m')
+      .join('donors as d', 'd.id', 'm.donor_id')
+      .whereIn('m.status', ['past_due', 'unpaid'])
+      .orderBy('m.status_at', 'desc')
+      .limit(10)
+      .select('m.donor_id', 'd.name', 'd.email', 'm.amount', 'm.currency', 'm.interval', 'm.status_at');
+
+  const recent: { donor_id: string; name: string | null; email: string; paid_at: Date; amount: number; currency: string; frequency: string; article_title: string | null; campaign: string | null }[] =
+    await db('donations as g')
+      .join('donors as d', 'd.id', 'g.donor_id')
+      .whereIn('g.status', GIVEN_STATUSES)
+      .whereNotNull('g.paid_at')
+      .orderBy('g.paid_at', 'desc')
+      .limit(10)
+      .select('g.donor_id', 'd.name', 'd.email', 'g.paid_at', db.raw(`${netPaidSql('g')} as amount`), 'g.currency', 'g.frequency', 'g.article_title', 'g.campaign');
+
+  const sources: { source: string; gifts: string; raised: string }[] = await db('donations')
+    .whereIn('status', GIVEN_STATUSES)
+    .where('paid_at', '>', since)
+    .whereRaw('coalesce(article_title, article_url, campaign) is not null')
+    .groupByRaw('1')
+    .orderBy([{ column: 'raised', order: 'desc' }])
+    .limit(5)
+    .select(db.raw('coalesce(article_title, article_url, campaign) as source'), db.raw('count(*) as gifts'), db.raw(`sum(${netPaidSql()}) as raised`));
+
+  return {
+    title: 'Dashboard',
+    windowDays: WINDOW_DAYS,
+    giving: {
+      raised: money(giving?.raised),
+      raisedBefore: money(giving?.raised_before),
+      change: percentChange(Number(giving?.raised ?? 0), Number(giving?.raised_before ?? 0)),
+      oneTime: money(giving?.one_time),
+      recurring: money(Number(giving?.raised ?? 0) - Number(giving?.one_time ?? 0)),
+      gifts: Number(giving?.gifts ?? 0),
+      donors: Number(giving?.donors ?? 0),
+      newDonors: Number(newDonors?.n ?? 0),
+    },
+    members: {
+      active: Number(members?.active ?? 0),
+      pastDue: Number(members?.past_due ?? 0),
+      canceling: Number(members?.canceling ?? 0),
+      mrr: money(members?.mrr),
+      started: Number(members?.started ?? 0),
+      ended: Number(members?.ended ?? 0),
+    },
+    levels: await donorsByLevel(db, settings, now),
+    attention: attention.map((a) => ({
+      donorId: a.donor_id,
+      who: a.name ?? a.email,
+      amount: `${formatMoney(a.amount, a.currency)} a ${a.interval}`,
+      since: a.status_at ? formatDateInTimeZone(a.status_at, timezone) : null,
+    })),
+    recent: recent.map((r) => ({
+      donorId: r.donor_id,
+      who: r.name ?? r.email,
+      date: formatDateInTimeZone(r.paid_at, timezone),
+      amount: formatMoney(Number(r.amount), r.currency),
+      kind: r.frequency === 'once' ? 'One-time' : r.frequency === 'monthly' ? 'Monthly' : 'Yearly',
+      source: r.article_title ?? r.campaign,
+    })),
+    sources: sources.map((s) => ({ source: s.source, gifts: Number(s.gifts), raised: money(s.raised) })),
+  };
+}
+
+/** How many donors giving now (anything in 12 months, or a live membership) are at each level. */
+async function donorsByLevel(db: Db, settings: Settings, now: Date) {
+  const levels = settings.membership_levels;
+  // Levels are sorted ascending, so the first threshold from the top that is reached is the level.
+  const bucket = levels
+    .map((level, index) => ({ level, index }))
+    .reverse()
+    .map(({ level, index }) => `when yearly >= ${Number(level.min_yearly)} then ${index}`)
+    .join(' ');
+  const rows: { level: number; donors: string; yearly: string }[] = await db
+    .from(yearlyGivingQuery(db, now).as('y'))
+    .where('yearly', '>', 0)
+    .groupByRaw('1')
+    .select(db.raw(`case ${bucket} else 0 end as level`), db.raw('count(*) as donors'), db.raw('sum(yearly) as yearly'));
+  const counted = new Map(rows.map((r) => [Number(r.level), r]));
+  return levels.map((level, index) => ({
+    name: level.name,
+    from: formatMoney(level.min_yearly, settings.giving.currency),
+    donors: Number(counted.get(index)?.donors ?? 0),
+    yearly: formatMoney(Number(counted.get(index)?.yearly ?? 0), settings.giving.currency),
+  }));
+}
+
+function percentChange(now: number, before: number): string | null {
+  if (before === 0) return null;
+  const change = Math.round(((now - before) / before) * 100);
+  return `${change > 0 ? '+' : ''}${change}%`;
+}

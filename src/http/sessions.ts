@@ -1,0 +1,50 @@
+import type { Request, Response } from 'express';
+import type { Db } from '../db/knex';
+import { hashToken, randomToken } from '../lib/tokens';
+
+/**
+ * Server-side sessions for donors (`/account`) and staff (`/admin`) in one
+ * table. The cookie holds a random token; the table holds only its hash, so a
+ * leaked table cannot be replayed.
+ */
+export type SessionOwner = { kind: 'donor'; donor_id: string } | { kind: 'admin'; admin_user_id: string };
+
+export async function startSession(db: Db, owner: SessionOwner, ttlMs: number): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomToken();
+  const expiresAt = new Date(Date.now() + ttlMs);
+  await db('sessions').insert({ ...owner, token_hash: hashToken(token), expires_at: expiresAt });
+  return { token, expiresAt };
+}
+
+export async function endSession(db: Db, token: string): Promise<void> {
+  await db('sessions').where({ token_hash: hashToken(token) }).delete();
+}
+
+export interface SessionCookie {
+  read(req: Request): string | null;
+  set(res: Response, token: string, expiresAt: Date): void;
+  clear(res: Response): void;
+}
+
+/** An HttpOnly cookie scoped to the part of the site it signs in to. */
+export function sessionCookie(options: { name: string; path: string; sameSite: 'lax' | 'strict'; secure: boolean }): SessionCookie {
+  const attributes = { httpOnly: true, sameSite: options.sameSite, secure: options.secure, path: options.path };
+  return {
+    read: (req) => readCookie(req, options.name),
+    set: (res, token, expiresAt) => res.cookie(options.name, token, { ...attributes, expires: expiresAt }),
+    clear: (res) => res.clearCookie(options.name, attributes),
+  };
+}
+
+function readCookie(req: Request, name: string): string | null {
+  for (const part of (req.get('cookie') ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(rest.join('='));
+    } catch {
+      return null; // a mangled cookie is no session, not a 500
+    }
+  }
+  return null;
+}
