@@ -7,7 +7,6 @@ import type { Settings } from '../settings/settings';
 
 const DAY_MS = 86_400_000;
 const WINDOW_DAYS = 30;
-const COMMITTED = ['active', 'trialing', 'past_due'];
 
 /**
  * The figures a development director opens the console for: money in over the
