@@ -51,7 +51,8 @@ export function adminRouter(deps: AdminDeps): Router {
   router.get('/admin/donors', async (req, res) => {
     const parsed = donorSearchQuery.safeParse(req.query);
     if (!parsed.success) {
-      throw new ValidationError(parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? 'query'), message: `${String(i.path[0])}: ${i.message}` })), 'That search could not be read');
+      const fields = parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? 'query'), message: `${String(i.path[0] ?? 'query')}: ${i.message}` }));
+      throw new ValidationError(fields, `That search could not be read (${fields.map((f) => f.message).join('; ')})`);
     }
     const settings = await deps.settings.get();
     const result = await searchDonors(deps.db, parsed.data, settings);

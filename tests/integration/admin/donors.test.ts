@@ -1,0 +1,156 @@
+import request from 'supertest';
+import { bootTestApp, type TestApp } from '../../support/app';
+import { invoiceObject, subscriptionSession } from '../../support/membership-fixtures';
+import { checkoutSession } from '../../support/stripe-fixtures';
+import { deliver, pendingDonation } from '../receipts/support';
+import { seedDonor, signedInStaff } from './support';
+
+const DAY = 86_400;
+
+/** The level cell of each donor row on a donors page, by donor name or email. */
+function levelsOnPage(html: string): Record<string, string> {
+  const rows: Record<string, string> = {};
+  for (const row of html.matchAll(/<tr data-donor="[^"]+">([\s\S]*?)<\/tr>/g)) {
+    const who = /<a href="\/admin\/donors\/[^"]+">([^<]+)<\/a>/.exec(row[1]!)![1]!;
+    rows[who] = /<td data-level>([^<]+)<\/td>/.exec(row[1]!)![1]!;
+  }
+  return rows;
+}
+
+describe('donors in the staff console', () => {
+  let t: TestApp;
+  let cookie: string;
+  let staffId: string;
+  beforeAll(async () => {
+    t = await bootTestApp();
+  });
+  beforeEach(async () => {
+    await t.reset();
+    const signedIn = await signedInStaff(t);
+    cookie = signedIn.cookie;
+    staffId = signedIn.staff.id;
+  });
+  afterAll(() => t.close());
+
+  const get = (path: string) => request(t.app).get(path).set('Cookie', cookie);
+
+  describe('levels, from what webhooks recorded', () => {
+    it('shows a new $10-a-month member as Sustainer and a $60 one-time donor as Member, in the list and on the donor page', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const [m] = await t.db('memberships').insert({ status: 'pending', currency: 'usd', amount: 1000, interval: 'month', stripe_checkout_session_id: 'cs_member' }).returning('id');
+      const ids = { membershipId: m.id, subscriptionId: 'sub_staff_view', customerId: 'cus_staff_view', sessionId: 'cs_member' };
+      await deliver(t, 'checkout.session.completed', subscriptionSession(ids, 'grace@example.com'), { created: now - DAY });
+      await deliver(t, 'invoice.paid', invoiceObject(ids, { id: 'in_staff_view', paidAt: now - DAY, email: 'grace@example.com' }), { created: now - DAY });
+
+      const gift = await pendingDonation(t, { amount: 6000 });
+      await deliver(t, 'checkout.session.completed', checkoutSession({ id: gift.sessionId, donationId: gift.id, amount_total: 6000, payment_intent: 'pi_sixty', customer: 'cus_sixty' }));
+
+      const list = await get('/admin/donors');
+      expect(list.status).toBe(200);
+      expect(levelsOnPage(list.text)).toEqual({ 'Grace Member': 'Sustainer', 'Ada Reader': 'Member' });
+
+      const member = await t.db('donors').where({ email: 'grace@example.com' }).first();
+      const page = await get(`/admin/donors/${member.id}`);
+      expect(page.status).toBe(200);
+      expect(page.text).toMatch(/<strong data-level>Sustainer<\/strong> <span class="muted">· \$120\.00 in a year/);
+      expect(page.text).toContain('$880.00 more a year reaches Leadership Circle');
+      expect(page.text).toContain('<strong>$10.00 a month</strong> <span class="tag ok">Active</span>');
+      const receipt = await t.db('receipts').first('number');
+      expect(page.text).toContain(`href="/admin/receipts/${receipt.number}.pdf"`);
+    });
+
+    it('nets refunds and ignores gifts older than 12 months, while all-time giving keeps them', async () => {
+      await seedDonor(t, { email: 'refunded@example.com', name: 'Rae Refunded' }, [{ amount: 15_000, daysAgo: 10, status: 'partially_refunded', refunded: 10_000 }]);
+      await seedDonor(t, { email: 'lapsed@example.com', name: 'Lee Lapsed' }, [{ amount: 200_000, daysAgo: 400 }]);
+      await seedDonor(t, { email: 'major@example.com', name: 'Mo Major' }, [{ amount: 50_000, daysAgo: 300 }, { amount: 50_000, daysAgo: 5 }]);
+      await seedDonor(t, { email: 'former@example.com', name: 'Fay Former' }, [], { amount: 5_000, interval: 'month', status: 'canceled' });
+
+      const list = await get('/admin/donors?sort=name');
+      expect(levelsOnPage(list.text)).toEqual({
+        'Fay Former': 'Supporter',
+        'Lee Lapsed': 'Supporter',
+        'Mo Major': 'Leadership Circle',
+        'Rae Refunded': 'Supporter',
+      });
+      expect(list.text).toMatch(/Lee Lapsed[\s\S]*?\$0\.00[\s\S]*?\$2,000\.00/);
+    });
+  });
+
+  describe('search', () => {
+    beforeEach(async () => {
+      await seedDonor(t, { email: 'ada.lovelace@example.com', name: 'Ada Lovelace' }, [{ amount: 2500, daysAgo: 3 }]);
+      await seedDonor(t, { email: 'grace@navy.example', name: 'Grace Hopper' }, [{ amount: 1000, daysAgo: 1 }], { amount: 1000, interval: 'month', status: 'past_due' });
+      await seedDonor(t, { email: 'kj@example.com', name: 'Katherine Johnson' }, [{ amount: 100_000, daysAgo: 30 }], { amount: 10_000, interval: 'year', status: 'active', cancelAtPeriodEnd: true });
+      await seedDonor(t, { email: 'dorothy@example.com', name: 'Dorothy Vaughan' }, [{ amount: 12_000, daysAgo: 60, frequency: 'annual' }], { amount: 12_000, interval: 'year', status: 'canceled' });
+      await t.db('donors').where({ email: 'kj@example.com' }).update({ stripe_customer_id: 'cus_kj123' });
+    });
+    const names = async (query: string) => Object.keys(levelsOnPage((await get(`/admin/donors?${query}`)).text)).sort();
+
+    it('finds donors by any part of their name or email, in any case, or by Stripe customer id', async () => {
+      expect(await names('q=LOVE')).toEqual(['Ada Lovelace']);
+      expect(await names('q=navy.example')).toEqual(['Grace Hopper']);
+      expect(await names('q=cus_kj123')).toEqual(['Katherine Johnson']);
+      expect(await names('q=nobody')).toEqual([]);
+      // LIKE wildcards are searched for literally.
+      expect(await names('q=%25')).toEqual([]);
+      expect(await names('q=_')).toEqual([]);
+    });
+
+    it('filters by level and by membership state', async () => {
+      expect(await names('level=Leadership%20Circle')).toEqual(['Katherine Johnson']);
+      expect(await names('level=Supporter')).toEqual(['Ada Lovelace']);
+      expect(await names('level=Sustainer')).toEqual(['Dorothy Vaughan', 'Grace Hopper']);
+      expect(await names('membership=past_due')).toEqual(['Grace Hopper']);
+      expect(await names('membership=canceling')).toEqual(['Katherine Johnson']);
+      expect(await names('membership=ended')).toEqual(['Dorothy Vaughan']);
+      expect(await names('membership=none')).toEqual(['Ada Lovelace']);
+      expect(await names('membership=active')).toEqual([]);
+    });
+
+    it('sorts by recent gift by default, or by yearly giving with ties to the more recent gift', async () => {
+      expect(Object.keys(levelsOnPage((await get('/admin/donors')).text))).toEqual(['Grace Hopper', 'Ada Lovelace', 'Katherine Johnson', 'Dorothy Vaughan']);
+      // Grace ($10 a month) and Dorothy ($120 once) both give $120 a year.
+      expect(Object.keys(levelsOnPage((await get('/admin/donors?sort=yearly')).text))).toEqual(['Katherine Johnson', 'Grace Hopper', 'Dorothy Vaughan', 'Ada Lovelace']);
+    });
+
+    it('answers 422 naming the parameter for a search it cannot read', async () => {
+      const badSort = await get('/admin/donors?sort=richest').set('Accept', 'application/json');
+      expect(badSort.status).toBe(422);
+      expect(badSort.body.error.message).toMatch(/^That search could not be read \(sort: /);
+      expect((await get('/admin/donors?page=0')).status).toBe(422);
+      expect((await get(`/admin/donors?q=${'x'.repeat(201)}`)).status).toBe(422);
+    });
+  });
+
+  it('pages through many donors, 50 at a time, keeping the search in the links', async () => {
+    const rows = Array.from({ length: 55 }, (_, i) => ({ email: `reader${String(i).padStart(2, '0')}@example.com`, name: `Reader ${String(i).padStart(2, '0')}` }));
+    await t.db('donors').insert(rows);
+    const first = await get('/admin/donors?q=reader&sort=name');
+    expect(first.text).toContain('55 donors, page 1 of 2');
+    expect(Object.keys(levelsOnPage(first.text))).toHaveLength(50);
+    expect(first.text).toContain('href="/admin/donors?q=reader&amp;sort=name&amp;page=2"');
+    const second = await get('/admin/donors?q=reader&sort=name&page=2');
+    expect(Object.keys(levelsOnPage(second.text))).toEqual(['Reader 50', 'Reader 51', 'Reader 52', 'Reader 53', 'Reader 54']);
+  });
+
+  it('records who opened a donor record, and answers 404 for an unknown or malformed id', async () => {
+    const { donorId } = await seedDonor(t, { email: 'viewed@example.com' });
+    expect((await get(`/admin/donors/${donorId}`)).status).toBe(200);
+    expect(await t.db('audit_log').where({ action: 'donor.viewed' }).select('admin_user_id', 'subject_type', 'subject_id')).toEqual([
+      { admin_user_id: staffId, subject_type: 'donor', subject_id: donorId },
+    ]);
+    expect((await get('/admin/donors/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await get('/admin/donors/not-an-id')).status).toBe(404);
+  });
+
+  it('hands staff any receipt as a PDF, and 404 for a number that does not exist', async () => {
+    const gift = await pendingDonation(t, { amount: 2500 });
+    await deliver(t, 'checkout.session.completed', checkoutSession({ id: gift.sessionId, donationId: gift.id }));
+    const { number } = await t.db('receipts').first('number');
+    const pdf = await get(`/admin/receipts/${number}.pdf`).buffer(true);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.body.subarray(0, 5).toString()).toBe('%PDF-');
+    expect((await get('/admin/receipts/2026-999999.pdf')).status).toBe(404);
+  });
+});
