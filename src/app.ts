@@ -58,6 +58,10 @@ export function createApp(deps: AppDeps): Express {
         },
       },
       strictTransportSecurity: production,
+      // Our own pages get the referrer (and so a real Origin on form posts,
+      // which the cross-site check reads); other sites, Stripe included, get
+      // nothing, so the article a reader came from stays ours.
+      referrerPolicy: { policy: 'same-origin' },
     }),
   );
   app.get('/favicon.ico', (_req, res) => {

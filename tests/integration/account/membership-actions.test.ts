@@ -138,6 +138,24 @@ describe('/account: a member manages their membership', () => {
     expect(own.status).toBe(200);
   });
 
+  it('accepts our own form from a browser that sends Origin: null with Sec-Fetch-Site: same-origin', async () => {
+    // What Chrome sends for a same-origin form under a no-referrer policy.
+    const res = await request(t.app)
+      .post('/account/sign-in')
+      .set('Origin', 'null')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .type('form')
+      .send({ email: 'member@example.com' });
+    expect(res.status).toBe(200);
+    const spoofed = await request(t.app).post('/account/sign-in').set('Origin', 'null').type('form').send({ email: 'member@example.com' });
+    expect(spoofed.status).toBe(403);
+  });
+
+  it('sends the referrer to our own pages only', async () => {
+    const page = await request(t.app).get('/account');
+    expect(page.headers['referrer-policy']).toBe('same-origin');
+  });
+
   it('refuses a bad amount with 422 and calls nobody', async () => {
     const res = await request(t.app).post(`/account/memberships/${ids.membershipId}/amount`).set('Cookie', cookie).type('form').send({ amount: '0.5' });
     expect(res.status).toBe(422);
