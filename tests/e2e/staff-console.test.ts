@@ -84,7 +84,7 @@ describe('the staff console on npm start', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       const list = await (await fetch(`${app.baseUrl}/admin/donors?q=member%40example.com`, { headers: { cookie } })).text();
       const id = /href="\/admin\/donors\/([0-9a-f-]{36})"/.exec(list)?.[1];
-      if (id && list.includes('<td data-level>Sustainer</td>')) donors = await (await fetch(`${app.baseUrl}/admin/donors/${id}`, { headers: { cookie } })).text();
+      if (id && list.includes('<td data-level data-label="Level">Sustainer</td>')) donors = await (await fetch(`${app.baseUrl}/admin/donors/${id}`, { headers: { cookie } })).text();
     }
     expect(donors).toContain('<strong data-level>Sustainer</strong>');
     expect(donors).toContain('<strong>$10.00 a month</strong> <span class="tag ok">Active</span>');

@@ -12,7 +12,7 @@ function levelsOnPage(html: string): Record<string, string> {
   const rows: Record<string, string> = {};
   for (const row of html.matchAll(/<tr data-donor="[^"]+">([\s\S]*?)<\/tr>/g)) {
     const who = /<a href="\/admin\/donors\/[^"]+">([^<]+)<\/a>/.exec(row[1]!)![1]!;
-    rows[who] = /<td data-level>([^<]+)<\/td>/.exec(row[1]!)![1]!;
+    rows[who] = /<td data-level[^>]*>([^<]+)<\/td>/.exec(row[1]!)![1]!;
   }
   return rows;
 }

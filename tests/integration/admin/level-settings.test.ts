@@ -41,7 +41,7 @@ describe('membership levels in /admin/settings/levels', () => {
       { name: 'Patron', min_yearly: 250_000 },
     ]);
     const list = await request(t.app).get('/admin/donors').set('Cookie', cookie);
-    expect(list.text).toContain('<td data-level>Champion</td>');
+    expect(list.text).toContain('<td data-level data-label="Level">Champion</td>');
 
     const [entry] = await t.db('audit_log').where({ action: 'settings.changed' });
     expect(entry).toMatchObject({ subject_type: 'settings', subject_id: 'membership_levels' });

@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import knexFactory, { type Knex } from 'knex';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startApp, type RunningApp } from '../e2e/run-app';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Every form a person submits, in a real browser: what the browser itself adds
+ * (Origin, Sec-Fetch-Site, SameSite cookies, the CSP's form-action) is exactly
+ * what HTTP-level tests cannot show.
+ */
+describe('forms in a real browser, on npm start', () => {
+  let app: RunningApp;
+  let db: Knex;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(CHROMIUM)) throw new Error(`No browser at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+    app = await startApp();
+    db = knexFactory({ client: 'pg', connection: app.databaseUrl, pool: { min: 0, max: 1 } });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  }, 90_000);
+  afterAll(async () => {
+    await browser?.close();
+    await db?.destroy();
+    if (app) expect(await app.stop()).toBe(0);
+  });
+
+  async function until<T>(read: () => Promise<T>, what: string): Promise<NonNullable<T>> {
+    for (let i = 0; i < 100; i += 1) {
+      const value = await read();
+      if (value) return value as NonNullable<T>;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  it('gives $25 through the donate form and the hosted checkout page, and lands on the thank-you page', async () => {
+    await page.goto(`${app.baseUrl}/donate`);
+    await page.check('#amount-25', { force: true });
+    await page.fill('#email', 'reader@example.com');
+    await page.click('main button[type=submit]');
+    await page.waitForURL(/\/checkout\//);
+    await page.fill('#field-cardholder_name', 'Ada Reader');
+    await page.fill('#field-card_number', '4242 4242 4242 4242');
+    await page.fill('#field-card_expiry', '12 / 34');
+    await page.fill('#field-card_cvc', '123');
+    await page.fill('#field-postal_code', '10001');
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/donate\/thanks/);
+    expect(await page.textContent('h1')).toMatch(/Thank you/);
+    await until(() => db('donations').where({ status: 'succeeded' }).first(), 'the paid donation');
+  });
+
+  it('signs the donor in to their account with the emailed link', async () => {
+    await page.goto(`${app.baseUrl}/account`);
+    await page.fill('#email', 'reader@example.com');
+    await page.click('main button[type=submit]');
+    expect(await page.textContent('h1')).toBe('Check your email');
+    const mail = await until(
+      () => db('dev_mailbox').where({ to_address: 'reader@example.com' }).where('subject', 'like', 'Your sign-in link%').first(),
+      'the sign-in email',
+    );
+    await page.goto(/(http:\/\/\S+\/account\/verify\?token=\S+)/.exec(mail.text)![1]!);
+    await page.click('main button[type=submit]');
+    await page.waitForURL(`${app.baseUrl}/account`);
+    expect(await page.textContent('h1')).toBe('Your giving');
+    expect(await page.content()).toContain('$25.00');
+  });
+
+  it('creates the first staff account from the setup link and finds the donor at their level', async () => {
+    const setup = /http:\/\/\S+\/admin\/setup\?token=\S+/.exec(app.logs.join('\n'))![0].replace(/^http:\/\/localhost:\d+/, app.baseUrl);
+    await page.goto(setup);
+    await page.fill('#name', 'Dana Director');
+    await page.fill('#email', 'dana@newsroom.example');
+    await page.fill('#password', 'a long staff passphrase');
+    await page.fill('#password_confirmation', 'a long staff passphrase');
+    await page.click('main button[type=submit]');
+    await page.waitForURL(`${app.baseUrl}/admin`);
+    expect(await page.textContent('[data-figure=gifts]')).toBe('1');
+
+    await page.goto(`${app.baseUrl}/admin/donors?q=reader`);
+    await page.click('text=Ada Reader');
+    expect(await page.textContent('strong[data-level]')).toBe('Supporter');
+
+    await page.goto(`${app.baseUrl}/admin/settings/levels`);
+    await page.fill('#level_min_2', '20');
+    await page.click('text=Save levels');
+    expect(await page.textContent('[role=status]')).toContain('Levels saved');
+
+    await page.click('text=Sign out');
+    await page.waitForURL(`${app.baseUrl}/admin/sign-in`);
+    await page.goto(`${app.baseUrl}/admin/donors`);
+    expect(page.url()).toContain('/admin/sign-in?next=');
+  });
+});
