@@ -11,7 +11,7 @@ import { createMailTransport } from './mail/transport';
 import { SettingsCache } from './settings/settings';
 import { setupLink } from './admin/auth-routes';
 import { countStaffUsers } from './admin/staff-users';
-import { yearEndStatementsJob } from './receipts/year-end-job';
+import { SCHEDULED_JOBS } from './jobs/scheduled-jobs';
 import { createStripeClient } from './stripe/client';
 import { startStripeEmulator, type RunningEmulator } from './stripe/emulator';
 
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   const worker = createOutboxWorker(config, db, mail, settings, logger);
   worker.start();
   // Scheduled work (year-end statements) runs wherever the advisory lock is free.
-  const scheduler = new Scheduler({ db, settings, logger, jobs: [yearEndStatementsJob] });
+  const scheduler = new Scheduler({ db, settings, logger, jobs: SCHEDULED_JOBS });
   scheduler.start();
   logger.info({ port, url: config.env === 'production' ? config.baseUrl : `http://localhost:${port}/donate` }, 'Sustain is listening');
   if (emulator) {

@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from '../config';
 import { createDb } from '../db/knex';
 import { createLogger } from '../lib/logger';
 import { Scheduler } from './scheduler';
-import { yearEndStatementsJob } from '../receipts/year-end-job';
+import { SCHEDULED_JOBS } from './scheduled-jobs';
 import { SettingsCache } from '../settings/settings';
 import { createOutboxWorker } from '../mail/outbox-worker-factory';
 import { createMailTransport } from '../mail/transport';
@@ -23,7 +23,7 @@ async function run(): Promise<void> {
   const transport = createMailTransport(config.mail.smtpUrl, db);
   const worker = createOutboxWorker(config, db, transport, settings, logger);
   worker.start();
-  const scheduler = new Scheduler({ db, settings, logger, jobs: [yearEndStatementsJob] });
+  const scheduler = new Scheduler({ db, settings, logger, jobs: SCHEDULED_JOBS });
   scheduler.start();
   logger.info({ transport: transport.kind }, 'outbox worker started');
 
