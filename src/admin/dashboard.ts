@@ -32,10 +32,7 @@ export async function dashboardModel(db: Db, settings: Settings, now = new Date(
       db.raw('count(distinct donor_id) filter (where paid_at > ?) as donors', [since]),
     );
   // A donor is new in the window when their first gift ever falls in it.
-  const [newDonors] = await db
-    .from(db('donations').whereIn('status', GIVEN_STATUSES).groupBy('donor_id').select(db.raw('min(paid_at) as first_gift_at')).as('f'))
-    .where('first_gift_at', '>', since)
-    .count({ n: '*' });
+  const [newDonors] = await db('donor_totals').where('first_gift_at', '>', since).where('first_gift_at', '<=', now).count({ n: '*' });
 
   const [members] = await db('memberships').select(
     db.raw("count(*) filter (where status in ('active', 'trialing')) as active"),

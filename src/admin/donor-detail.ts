@@ -1,6 +1,5 @@
 import type Stripe from 'stripe';
 import type { Db } from '../db/knex';
-import { GIVEN_STATUSES, netPaidSql } from '../giving/donation-queries';
 import { formatMoney } from '../lib/money';
 import { donorLevel } from '../members/levels';
 import type { MembershipRow } from '../members/membership-queries';
@@ -61,10 +60,9 @@ export async function donorDetail(db: Db, donorId: string, settings: Settings, n
   const currency = settings.giving.currency;
   const date = (at: Date | null) => (at ? formatDateInTimeZone(at, timezone) : null);
 
-  const [totals] = await db('donations')
+  const totals: { lifetime: string; gifts: number; first_gift_at: Date | null } | undefined = await db('donor_totals')
     .where({ donor_id: donorId })
-    .whereIn('status', GIVEN_STATUSES)
-    .select(db.raw(`coalesce(sum(${netPaidSql()}), 0) as lifetime`), db.raw('count(*) as gifts'), db.raw('min(paid_at) as first_gift_at'));
+    .first('lifetime', 'gifts', 'first_gift_at');
   const { yearly, level } = await donorLevel(db, donorId, settings, now);
   const levels = settings.membership_levels;
   const next = levels[levels.indexOf(level) + 1];

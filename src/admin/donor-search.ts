@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { Db } from '../db/knex';
-import { GIVEN_STATUSES, netPaidSql } from '../giving/donation-queries';
 import { formatMoney } from '../lib/money';
 import { levelFor, levelRange, yearlyGivingQuery } from '../members/levels';
 import { formatDateInTimeZone } from '../receipts/receipt-view';
@@ -34,10 +33,10 @@ interface DonorHit {
   id: string;
   email: string;
   name: string | null;
-  yearly: string;
-  lifetime: string;
+  yearly?: string | null;
+  lifetime: string | null;
   last_gift_at: Date | null;
-  gifts: string;
+  gifts: number | null;
   total: string;
 }
 
@@ -46,32 +45,22 @@ function likePattern(text: string): string {
 }
 
 /**
- * One page of donors matching a staff search, with each donor's level. The
- * aggregates run over every matching donor so the filters and sorts by level
- * and giving are exact; docs/PERFORMANCE.md has its cost at 50,000 donors.
+ * One page of donors matching a staff search, with each donor's level.
+ * All-time totals come from `donor_totals` (kept by a trigger); yearly giving
+ * for levels is added up over every donor only when the search filters or
+ * sorts by it, and otherwise for the page's 50 donors alone.
+ * docs/PERFORMANCE.md has the cost at 50,000 donors.
  */
 export async function searchDonors(db: Db, search: DonorSearch, settings: Settings, now = new Date()) {
   const levels = settings.membership_levels;
-  const totals = db('donations')
-    .select('donor_id')
-    .sum({ lifetime: db.raw(netPaidSql()) })
-    .max({ last_gift_at: 'paid_at' })
-    .count({ gifts: '*' })
-    .whereIn('status', GIVEN_STATUSES)
-    .groupBy('donor_id');
+  const range = search.level ? levelRange(search.level, levels) : null;
+  const byYearly = range !== null || search.sort === 'yearly';
   const query = db('donors as d')
-    .leftJoin(totals.as('t'), 't.donor_id', 'd.id')
-    .leftJoin(yearlyGivingQuery(db, now).as('y'), 'y.donor_id', 'd.id')
-    .select(
-      'd.id',
-      'd.email',
-      'd.name',
-      db.raw('coalesce(y.yearly, 0) as yearly'),
-      db.raw('coalesce(t.lifetime, 0) as lifetime'),
-      't.last_gift_at',
-      db.raw('coalesce(t.gifts, 0) as gifts'),
-      db.raw('count(*) over () as total'),
-    );
+    .leftJoin('donor_totals as t', 't.donor_id', 'd.id')
+    .select('d.id', 'd.email', 'd.name', 't.lifetime', 't.last_gift_at', 't.gifts', db.raw('count(*) over () as total'));
+  if (byYearly) {
+    query.leftJoin(yearlyGivingQuery(db, now).as('y'), 'y.donor_id', 'd.id').select('y.yearly');
+  }
 
   if (search.q) {
     const pattern = likePattern(search.q);
@@ -80,7 +69,6 @@ export async function searchDonors(db: Db, search: DonorSearch, settings: Settin
       if (/^cus_\w+$/.test(search.q)) w.orWhere('d.stripe_customer_id', search.q);
     });
   }
-  const range = search.level ? levelRange(search.level, levels) : null;
   if (range) {
     query.whereRaw('coalesce(y.yearly, 0) >= ?', [range.min]);
     if (range.below !== null) query.whereRaw('coalesce(y.yearly, 0) < ?', [range.below]);
@@ -92,7 +80,9 @@ export async function searchDonors(db: Db, search: DonorSearch, settings: Settin
   else query.orderByRaw('t.last_gift_at desc nulls last, d.created_at desc, d.id');
 
   const hits: DonorHit[] = await query.limit(DONORS_PER_PAGE).offset((search.page - 1) * DONORS_PER_PAGE);
-  const memberships = await membershipsOf(db, hits.map((h) => h.id));
+  const ids = hits.map((h) => h.id);
+  const yearly = byYearly ? new Map(hits.map((h) => [h.id, Number(h.yearly ?? 0)])) : await yearlyGivingOf(db, ids, now);
+  const memberships = await membershipsOf(db, ids);
   const { currency } = settings.giving;
   const timezone = settings.organization.timezone;
   const total = Number(hits[0]?.total ?? 0);
@@ -104,14 +94,20 @@ export async function searchDonors(db: Db, search: DonorSearch, settings: Settin
       id: h.id,
       name: h.name,
       email: h.email,
-      level: levelFor(Number(h.yearly), levels).name,
-      yearly: formatMoney(Number(h.yearly), currency),
-      lifetime: formatMoney(Number(h.lifetime), currency),
-      gifts: Number(h.gifts),
+      level: levelFor(yearly.get(h.id) ?? 0, levels).name,
+      yearly: formatMoney(yearly.get(h.id) ?? 0, currency),
+      lifetime: formatMoney(Number(h.lifetime ?? 0), currency),
+      gifts: Number(h.gifts ?? 0),
       lastGift: h.last_gift_at ? formatDateInTimeZone(h.last_gift_at, timezone) : null,
       membership: membershipSummary(memberships.get(h.id) ?? []),
     })),
   };
+}
+
+async function yearlyGivingOf(db: Db, donorIds: string[], now: Date): Promise<Map<string, number>> {
+  if (donorIds.length === 0) return new Map();
+  const rows: { donor_id: string; yearly: string }[] = await yearlyGivingQuery(db, now, donorIds);
+  return new Map(rows.map((r) => [r.donor_id, Number(r.yearly)]));
 }
 
 function applyMembershipFilter(db: Db, query: ReturnType<Db>, filter: DonorSearch['membership']) {

@@ -24,36 +24,33 @@ export function levelFor(yearly: number, levels: readonly Level[]): Level {
  * what they gave in the last 12 months (one-time gifts included, refunds
  * netted), or what their live memberships commit them to in a year, whichever
  * is more — so a new $10-a-month member counts at $120 from the first month,
- * not at $10. Donors with neither are absent. The one statement of the rule:
- * the donor's account page, the staff console and its filters all use it.
+ * not at $10. Donors with neither are absent; `donorIds` narrows it to some.
+ * The one statement of the rule: the donor's account page, the staff console
+ * and its filters all use it.
  */
-export function yearlyGivingQuery(db: Db, now: Date, donorId?: string): Knex.QueryBuilder {
+export function yearlyGivingQuery(db: Db, now: Date, donorIds?: readonly string[]): Knex.QueryBuilder {
   const given = db('donations')
-    .select('donor_id')
-    .sum({ given: db.raw(netPaidSql()) })
+    .select('donor_id', db.raw(`${netPaidSql()} as given`), db.raw('0 as committed'))
     .whereIn('status', GIVEN_STATUSES)
-    .where('paid_at', '>', new Date(now.getTime() - YEAR_MS))
-    .groupBy('donor_id');
+    .where('paid_at', '>', new Date(now.getTime() - YEAR_MS));
   const committed = db('memberships')
-    .select('donor_id')
-    .sum({ committed: db.raw("case when interval = 'month' then amount * 12 else amount end") })
-    .whereIn('status', COMMITTED)
-    .groupBy('donor_id');
-  if (donorId) {
-    given.where({ donor_id: donorId });
-    committed.where({ donor_id: donorId });
+    .select('donor_id', db.raw('0 as given'), db.raw("case when interval = 'month' then amount * 12 else amount end as committed"))
+    .whereIn('status', COMMITTED);
+  if (donorIds) {
+    given.whereIn('donor_id', donorIds);
+    committed.whereIn('donor_id', donorIds);
   }
+  // One grouped union rather than a full join of two aggregates: joining
+  // donors on coalesce(a.donor_id, b.donor_id) made PostgreSQL re-run the
+  // aggregates once per donor (minutes at 50,000 donors).
   return db
-    .select(
-      db.raw('coalesce(g.donor_id, c.donor_id) as donor_id'),
-      db.raw('greatest(coalesce(g.given, 0), coalesce(c.committed, 0))::bigint as yearly'),
-    )
-    .from(given.as('g'))
-    .fullOuterJoin(committed.as('c'), 'c.donor_id', 'g.donor_id');
+    .select('donor_id', db.raw('greatest(sum(given), sum(committed))::bigint as yearly'))
+    .from(given.unionAll(committed, true).as('x'))
+    .groupBy('donor_id');
 }
 
 export async function yearlyGiving(db: Db, donorId: string, now = new Date()): Promise<number> {
-  const row: { yearly: string } | undefined = await yearlyGivingQuery(db, now, donorId).first();
+  const row: { yearly: string } | undefined = await yearlyGivingQuery(db, now, [donorId]).first();
   return Number(row?.yearly ?? 0);
 }
 
