@@ -26,6 +26,11 @@ export interface AppDeps {
   /** Origins of the hosted payment pages the donate form redirects to. */
   checkoutOrigins: string[];
   settings?: SettingsCache;
+  /**
+   * The secret of the link that creates the first staff account (main.ts makes
+   * a random one per process and prints it). Ignored in production.
+   */
+  staffSetupToken?: string | null;
 }
 
 /** Builds the Express app from its dependencies. Wiring only: no I/O, no listen. */
@@ -91,7 +96,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/', (_req, res) => res.redirect(302, '/donate'));
   app.use(givingRouter({ db, stripe, settings, logger, baseUrl: config.baseUrl, isAllowedReturn }));
   app.use(accountRouter({ db, stripe, settings, baseUrl: config.baseUrl, linkKey: config.sessionSecret, logger }));
-  app.use(adminRouter({ db, settings, baseUrl: config.baseUrl, sessionSecret: config.sessionSecret, setupEnabled: !production }));
+  app.use(adminRouter({ db, settings, baseUrl: config.baseUrl, setupToken: production ? null : (deps.staffSetupToken ?? null) }));
   if (config.mail.smtpUrl === null && !production) app.use(devMailboxRouter(db));
 
   app.use(notFound);

@@ -11,6 +11,7 @@ import { createMailTransport } from './mail/transport';
 import { SettingsCache } from './settings/settings';
 import { setupLink } from './admin/auth-routes';
 import { countStaffUsers } from './admin/staff-users';
+import { randomToken } from './lib/tokens';
 import { SCHEDULED_JOBS } from './jobs/scheduled-jobs';
 import { createStripeClient } from './stripe/client';
 import { startStripeEmulator, type RunningEmulator } from './stripe/emulator';
@@ -97,7 +98,8 @@ async function main(): Promise<void> {
     ? [new URL(emulator.url).origin, `http://localhost:${emulator.port}`, `http://127.0.0.1:${emulator.port}`]
     : ['https://checkout.stripe.com'];
   const settings = new SettingsCache(db);
-  const app = createApp({ config, db, stripe, logger, checkoutOrigins, settings });
+  const staffSetupToken = config.env === 'production' ? null : randomToken();
+  const app = createApp({ config, db, stripe, logger, checkoutOrigins, settings, staffSetupToken });
   server.on('request', app);
 
   // The outbox worker runs in every app process by default; rows are claimed
@@ -121,7 +123,7 @@ async function main(): Promise<void> {
       logger.warn('no staff account yet: create one with npm run admin:create -- --email E --password P --role admin');
     } else {
       // The link is a secret (it creates an admin), so it goes to the terminal, not the log.
-      process.stderr.write(`No staff account yet. Create the first one at ${setupLink(config.baseUrl, config.sessionSecret)}\n\n`);
+      process.stderr.write(`No staff account yet. Create the first one at ${setupLink(config.baseUrl, staffSetupToken!)}\n\n`);
     }
   }
 

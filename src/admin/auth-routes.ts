@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { Db } from '../db/knex';
 import { endSession } from '../http/sessions';
 import { AppError, NotFoundError, ValidationError } from '../lib/errors';
-import { hitRateLimit } from '../lib/rate-limit';
-import { derivedToken, hashToken, sameToken } from '../lib/tokens';
+import { clearRateLimit, hitRateLimit, rateLimitReached } from '../lib/rate-limit';
+import { printable } from '../lib/text';
+import { hashToken, sameToken } from '../lib/tokens';
 import { recordAudit } from './audit-log';
 import { createStaffSession, staffSessionCookie } from './staff-sessions';
 import { authenticateStaff, countStaffUsers, createStaffUser } from './staff-users';
@@ -12,13 +13,22 @@ import { authenticateStaff, countStaffUsers, createStaffUser } from './staff-use
 export interface StaffAuthDeps {
   db: Db;
   baseUrl: string;
-  sessionSecret: string;
-  /** First-account setup through a link printed at startup; never in production. */
-  setupEnabled: boolean;
+  /**
+   * The secret of the first-account setup link, random per process and printed
+   * to the terminal at startup; null (no setup) in production. It is never
+   * derived from SESSION_SECRET, whose development default is public.
+   */
+  setupToken: string | null;
 }
 
-const ATTEMPTS_PER_ADDRESS = 20;
-const ATTEMPTS_PER_ACCOUNT = 10;
+/** Every sign-in from one network address, right or wrong. */
+const ATTEMPTS_PER_ADDRESS = 30;
+/**
+ * Wrong passwords for one account from one address. Keyed on both, so a
+ * stranger guessing cannot lock the real staff member out from their own
+ * network; a correct sign-in clears it.
+ */
+const FAILURES_PER_ACCOUNT = 10;
 const ATTEMPT_WINDOW_MS = 15 * 60 * 1000;
 const WRONG_CREDENTIALS = 'That email and password do not match an active staff account.';
 
@@ -29,26 +39,23 @@ class TooManySignInsError extends AppError {
 }
 
 const signInBody = z.object({
-  email: z.string().trim().max(254),
-  password: z.string().max(1000),
-  next: z.string().max(2000).optional(),
+  email: printable.max(254),
+  password: printable.max(1000),
+  // An over-long or odd `next` is dropped, never a reason to refuse the sign-in.
+  next: z.string().max(2000).optional().catch(undefined),
 });
 
 const setupBody = z.object({
   token: z.string().max(200),
-  email: z.string().max(254),
-  name: z.string().trim().max(200).optional(),
-  password: z.string().max(1000),
-  password_confirmation: z.string().max(1000),
+  email: printable.max(254),
+  name: printable.max(200).optional(),
+  password: printable.max(1000),
+  password_confirmation: printable.max(1000),
 });
 
 /** The link that creates the first staff account; it works only while there is none. */
-export function setupLink(baseUrl: string, sessionSecret: string): string {
-  return `${baseUrl}/admin/setup?token=${setupToken(sessionSecret)}`;
-}
-
-function setupToken(sessionSecret: string): string {
-  return derivedToken(sessionSecret, 'admin-setup', 'first-staff-account');
+export function setupLink(baseUrl: string, setupToken: string): string {
+  return `${baseUrl}/admin/setup?token=${setupToken}`;
 }
 
 /** Only our own console pages: `next` must never send a freshly signed-in user off-site. */
@@ -64,7 +71,7 @@ export function staffAuthRouter(deps: StaffAuthDeps): Router {
 
   const renderSignIn = async (res: express.Response, status: number, fields: { email: string; next: string; error: string | null }) => {
     const noStaffYet = (await countStaffUsers(deps.db)) === 0;
-    res.status(status).render('admin/sign-in', { title: 'Staff sign-in', ...fields, noStaffYet, setupEnabled: deps.setupEnabled });
+    res.status(status).render('admin/sign-in', { title: 'Staff sign-in', ...fields, noStaffYet: noStaffYet && deps.setupToken !== null });
   };
 
   router.get('/admin/sign-in', async (req, res) => {
@@ -77,17 +84,19 @@ export function staffAuthRouter(deps: StaffAuthDeps): Router {
     if (!parsed.success) throw new ValidationError([{ field: 'email', message: 'Enter your email and password' }]);
     const { email, password } = parsed.data;
     const next = safeNext(parsed.data.next);
-    // Counted before the password is checked, per network address and per
-    // account (both hashed), across every instance: guessing is slow either way.
-    const byAddress = await hitRateLimit(deps.db, `staff-sign-in:ip:${hashToken(req.ip ?? 'unknown')}`, ATTEMPTS_PER_ADDRESS, ATTEMPT_WINDOW_MS);
-    const byAccount = await hitRateLimit(deps.db, `staff-sign-in:account:${hashToken(email.toLowerCase())}`, ATTEMPTS_PER_ACCOUNT, ATTEMPT_WINDOW_MS);
-    if (!byAddress || !byAccount) throw new TooManySignInsError();
+    // Counted in the database (hashed: an address is personal data) so every instance agrees.
+    const address = hashToken(req.ip ?? 'unknown');
+    const failuresKey = `staff-sign-in:failures:${hashToken(`${email.trim().toLowerCase()} ${address}`)}`;
+    if (!(await hitRateLimit(deps.db, `staff-sign-in:ip:${address}`, ATTEMPTS_PER_ADDRESS, ATTEMPT_WINDOW_MS))) throw new TooManySignInsError();
+    if (await rateLimitReached(deps.db, failuresKey, FAILURES_PER_ACCOUNT, ATTEMPT_WINDOW_MS)) throw new TooManySignInsError();
 
     const staff = email && password ? await authenticateStaff(deps.db, email, password) : null;
     if (!staff) {
+      await hitRateLimit(deps.db, failuresKey, FAILURES_PER_ACCOUNT, ATTEMPT_WINDOW_MS);
       await recordAudit(deps.db, { actorId: null, action: 'staff.sign_in_failed', detail: { email_hash: hashToken(email.toLowerCase()) } });
       return renderSignIn(res, 401, { email, next, error: WRONG_CREDENTIALS });
     }
+    await clearRateLimit(deps.db, failuresKey);
     const session = await createStaffSession(deps.db, staff.id);
     await recordAudit(deps.db, { actorId: staff.id, action: 'staff.signed_in' });
     cookie.set(res, session.token, session.expiresAt);
@@ -103,7 +112,7 @@ export function staffAuthRouter(deps: StaffAuthDeps): Router {
   });
 
   const checkSetup = async (token: unknown) => {
-    const valid = deps.setupEnabled && typeof token === 'string' && sameToken(token, setupToken(deps.sessionSecret));
+    const valid = deps.setupToken !== null && typeof token === 'string' && sameToken(token, deps.setupToken);
     if (!valid || (await countStaffUsers(deps.db)) > 0) {
       throw new NotFoundError('No setup is waiting. Sign in, or ask an admin for an account.');
     }

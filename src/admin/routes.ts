@@ -17,8 +17,8 @@ export interface AdminDeps {
   db: Db;
   settings: SettingsCache;
   baseUrl: string;
-  sessionSecret: string;
-  setupEnabled: boolean;
+  /** See StaffAuthDeps.setupToken. */
+  setupToken: string | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -16,3 +16,16 @@ export async function hitRateLimit(db: Db, key: string, limit: number, windowMs:
   );
   return Number(rows[0].count) <= limit;
 }
+
+/** Whether `key` has already used up `limit` in its current window, without counting a request. */
+export async function rateLimitReached(db: Db, key: string, limit: number, windowMs: number): Promise<boolean> {
+  const row: { count: number } | undefined = await db('rate_limits')
+    .where({ key })
+    .whereRaw("window_start >= now() - (? * interval '1 millisecond')", [windowMs])
+    .first('count');
+  return (row?.count ?? 0) >= limit;
+}
+
+export async function clearRateLimit(db: Db, key: string): Promise<void> {
+  await db('rate_limits').where({ key }).delete();
+}

@@ -21,7 +21,7 @@ export interface TestApp {
 }
 
 /** The real app, built the way main.ts builds it, against the test database and nock'd Stripe. */
-export async function bootTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function bootTestApp(env: Record<string, string> = {}, options: { staffSetupToken?: string } = {}): Promise<TestApp> {
   const db = await openTestDb();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -36,7 +36,7 @@ export async function bootTestApp(env: Record<string, string> = {}): Promise<Tes
   // No retries: a test's nock interceptor answers once.
   const stripe = createStripeClient(config, undefined, { maxNetworkRetries: 0 });
   const logger = createLogger(config.logLevel);
-  const app = createApp({ config, db, stripe, logger, checkoutOrigins: ['https://checkout.stripe.com'] });
+  const app = createApp({ config, db, stripe, logger, checkoutOrigins: ['https://checkout.stripe.com'], staffSetupToken: options.staffSetupToken });
   return {
     app,
     db,

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { setupLink } from '../../../src/admin/auth-routes';
 import { bootTestApp, TEST_BASE_URL, type TestApp } from '../../support/app';
@@ -82,6 +83,19 @@ describe('staff sign-in at /admin', () => {
     expect(await staffSessions()).toHaveLength(0);
   });
 
+  it('never locks out a staff member who signs in correctly, however often', async () => {
+    const staff = await createStaff(t);
+    for (let i = 0; i < 12; i += 1) expect((await signIn({ email: staff.email, password: STAFF_PASSWORD })).status).toBe(303);
+  });
+
+  it('answers 422, not 500, to a NUL character, and an over-long next only falls back to /admin', async () => {
+    const staff = await createStaff(t);
+    expect((await signIn({ email: 'a\u0000@newsroom.example', password: STAFF_PASSWORD })).status).toBe(422);
+    const res = await signIn({ email: staff.email, password: STAFF_PASSWORD, next: `/admin/donors?q=${'x'.repeat(3000)}` });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/admin');
+  });
+
   it('signs out: the session is deleted and its cookie no longer opens the console', async () => {
     const staff = await createStaff(t);
     const cookie = await staffCookie(t, staff.email);
@@ -115,15 +129,17 @@ describe('staff sign-in at /admin', () => {
   });
 });
 
+const SETUP_TOKEN = 'a-random-setup-token-for-this-test-process';
+
 describe('first staff account through the setup link', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await bootTestApp();
+    t = await bootTestApp({}, { staffSetupToken: SETUP_TOKEN });
   });
   beforeEach(() => t.reset());
   afterAll(() => t.close());
 
-  const link = () => setupLink(TEST_BASE_URL, t.config.sessionSecret).replace(TEST_BASE_URL, '');
+  const link = () => setupLink(TEST_BASE_URL, SETUP_TOKEN).replace(TEST_BASE_URL, '');
   const token = () => new URL(link(), TEST_BASE_URL).searchParams.get('token')!;
   const setup = (fields: Record<string, string>) => request(t.app).post('/admin/setup').set(SAME_ORIGIN).type('form').send(fields);
   const good = () => ({ token: token(), email: 'director@newsroom.example', name: 'Dana Director', password: STAFF_PASSWORD, password_confirmation: STAFF_PASSWORD });
@@ -143,6 +159,9 @@ describe('first staff account through the setup link', () => {
 
   it('answers 404 to a wrong token, and to the right one once any staff account exists', async () => {
     expect((await request(t.app).get('/admin/setup?token=guess')).status).toBe(404);
+    // What an earlier version derived from SESSION_SECRET, whose development default is public.
+    const derived = createHmac('sha256', t.config.sessionSecret).update('admin-setup:first-staff-account').digest('base64url');
+    expect((await request(t.app).get(`/admin/setup?token=${derived}`)).status).toBe(404);
     expect((await setup({ ...good(), token: 'guess' })).status).toBe(404);
     expect(await t.db('admin_users')).toHaveLength(0);
 
@@ -169,15 +188,27 @@ describe('first staff account through the setup link', () => {
   });
 });
 
-describe('setup in production', () => {
+describe('staff sign-in in production, behind a proxy', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await bootTestApp({ NODE_ENV: 'production', SMTP_URL: 'smtp://127.0.0.1:2525', SESSION_SECRET: 'x'.repeat(40), BASE_URL: TEST_BASE_URL });
+    const env = { NODE_ENV: 'production', SMTP_URL: 'smtp://127.0.0.1:2525', SESSION_SECRET: 'x'.repeat(40), BASE_URL: TEST_BASE_URL };
+    t = await bootTestApp(env, { staffSetupToken: SETUP_TOKEN });
   });
   beforeEach(() => t.reset());
   afterAll(() => t.close());
 
-  it('is never offered: the link answers 404 even with no staff account (admin:create is the way in)', async () => {
-    expect((await request(t.app).get(setupLink(TEST_BASE_URL, t.config.sessionSecret).replace(TEST_BASE_URL, ''))).status).toBe(404);
+  const signInFrom = (address: string, fields: Record<string, string>) =>
+    request(t.app).post('/admin/sign-in').set(SAME_ORIGIN).set('X-Forwarded-For', address).type('form').send(fields);
+
+  it('never offers setup: the link answers 404 even with no staff account (admin:create is the way in)', async () => {
+    expect((await request(t.app).get(setupLink(TEST_BASE_URL, SETUP_TOKEN).replace(TEST_BASE_URL, ''))).status).toBe(404);
+    expect((await request(t.app).get('/admin/sign-in')).text).not.toContain('There is no staff account yet');
+  });
+
+  it("stops a guesser's address after 10 wrong passwords without locking the staff member out from their own", async () => {
+    const staff = await createStaff(t);
+    for (let i = 0; i < 10; i += 1) expect((await signInFrom('203.0.113.9', { email: staff.email, password: `guess ${i} of many` })).status).toBe(401);
+    expect((await signInFrom('203.0.113.9', { email: staff.email, password: STAFF_PASSWORD })).status).toBe(429);
+    expect((await signInFrom('198.51.100.7', { email: staff.email, password: STAFF_PASSWORD })).status).toBe(303);
   });
 });
