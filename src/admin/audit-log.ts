@@ -12,12 +12,13 @@ export type AuditAction =
   | 'staff.signed_out'
   | 'staff.created'
   | 'donor.viewed'
+  | 'receipt.downloaded'
   | 'settings.changed';
 
 export interface AuditEntry {
   actorId: string | null;
   action: AuditAction;
-  subjectType?: 'donor' | 'admin_user' | 'settings';
+  subjectType?: 'donor' | 'admin_user' | 'settings' | 'receipt';
   subjectId?: string;
   detail?: Record<string, unknown>;
 }

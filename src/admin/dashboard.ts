@@ -4,6 +4,7 @@ import { formatMoney } from '../lib/money';
 import { yearlyGivingQuery } from '../members/levels';
 import { formatDateInTimeZone } from '../receipts/receipt-view';
 import type { Settings } from '../settings/settings';
+import { STARTED_MEMBERSHIP_STATUSES } from './membership-labels';
 
 const DAY_MS = 86_400_000;
 const WINDOW_DAYS = 30;
@@ -20,19 +21,22 @@ export async function dashboardModel(db: Db, settings: Settings, now = new Date(
   const since = new Date(now.getTime() - WINDOW_DAYS * DAY_MS);
   const before = new Date(now.getTime() - 2 * WINDOW_DAYS * DAY_MS);
 
-  const [giving] = await db('donations')
-    .whereIn('status', GIVEN_STATUSES)
-    .where('paid_at', '>', before)
-    .where('paid_at', '<=', now)
+  // Sums are in the organisation's currency; a gift in another is listed, not added.
+  const [giving] = await db('donations as g')
+    .leftJoin('donor_totals as t', 't.donor_id', 'g.donor_id')
+    .where('g.currency', currency)
+    .whereIn('g.status', GIVEN_STATUSES)
+    .where('g.paid_at', '>', before)
+    .where('g.paid_at', '<=', now)
     .select(
-      db.raw(`coalesce(sum(${netPaidSql()}) filter (where paid_at > ?), 0) as raised`, [since]),
-      db.raw(`coalesce(sum(${netPaidSql()}) filter (where paid_at <= ?), 0) as raised_before`, [since]),
-      db.raw(`coalesce(sum(${netPaidSql()}) filter (where paid_at > ? and frequency = 'once'), 0) as one_time`, [since]),
-      db.raw('count(*) filter (where paid_at > ?) as gifts', [since]),
-      db.raw('count(distinct donor_id) filter (where paid_at > ?) as donors', [since]),
+      db.raw(`coalesce(sum(${netPaidSql('g')}) filter (where g.paid_at > ?), 0) as raised`, [since]),
+      db.raw(`coalesce(sum(${netPaidSql('g')}) filter (where g.paid_at <= ?), 0) as raised_before`, [since]),
+      db.raw(`coalesce(sum(${netPaidSql('g')}) filter (where g.paid_at > ? and g.frequency = 'once'), 0) as one_time`, [since]),
+      db.raw('count(*) filter (where g.paid_at > ?) as gifts', [since]),
+      db.raw('count(distinct g.donor_id) filter (where g.paid_at > ?) as donors', [since]),
+      // New: the donor's first gift ever falls in the window.
+      db.raw('count(distinct g.donor_id) filter (where g.paid_at > ? and t.first_gift_at > ?) as new_donors', [since, since]),
     );
-  // A donor is new in the window when their first gift ever falls in it.
-  const [newDonors] = await db('donor_totals').where('first_gift_at', '>', since).where('first_gift_at', '<=', now).count({ n: '*' });
 
   const [members] = await db('memberships').select(
     db.raw("count(*) filter (where status in ('active', 'trialing')) as active"),
@@ -43,7 +47,7 @@ export async function dashboardModel(db: Db, settings: Settings, now = new Date(
       "coalesce(sum(case when interval = 'month' then amount else amount / 12.0 end) filter (where status in ('active', 'trialing', 'past_due') and currency = ?), 0)::bigint as mrr",
       [currency],
     ),
-    db.raw("count(*) filter (where status not in ('pending', 'incomplete', 'incomplete_expired') and created_at > ?) as started", [since]),
+    db.raw('count(*) filter (where status = any(?) and created_at > ?) as started', [[...STARTED_MEMBERSHIP_STATUSES], since]),
     db.raw('count(*) filter (where ended_at > ?) as ended', [since]),
   );
 
@@ -65,6 +69,7 @@ export async function dashboardModel(db: Db, settings: Settings, now = new Date(
       .select('g.donor_id', 'd.name', 'd.email', 'g.paid_at', db.raw(`${netPaidSql('g')} as amount`), 'g.currency', 'g.frequency', 'g.article_title', 'g.campaign');
 
   const sources: { source: string; gifts: string; raised: string }[] = await db('donations')
+    .where({ currency })
     .whereIn('status', GIVEN_STATUSES)
     .where('paid_at', '>', since)
     .whereRaw('coalesce(article_title, article_url, campaign) is not null')
@@ -84,7 +89,7 @@ export async function dashboardModel(db: Db, settings: Settings, now = new Date(
       recurring: money(Number(giving?.raised ?? 0) - Number(giving?.one_time ?? 0)),
       gifts: Number(giving?.gifts ?? 0),
       donors: Number(giving?.donors ?? 0),
-      newDonors: Number(newDonors?.n ?? 0),
+      newDonors: Number(giving?.new_donors ?? 0),
     },
     members: {
       active: Number(members?.active ?? 0),
@@ -113,20 +118,23 @@ export async function dashboardModel(db: Db, settings: Settings, now = new Date(
   };
 }
 
-/** How many donors giving now (anything in 12 months, or a live membership) are at each level. */
+/**
+ * How many donors are at each level, counted the way the donors list filters
+ * by level (so each count matches the list it links to): every donor, those
+ * who gave nothing in 12 months at the first level.
+ */
 async function donorsByLevel(db: Db, settings: Settings, now: Date) {
   const levels = settings.membership_levels;
   // Levels are sorted ascending, so the first threshold from the top that is reached is the level.
   const bucket = levels
     .map((level, index) => ({ level, index }))
     .reverse()
-    .map(({ level, index }) => `when yearly >= ${Number(level.min_yearly)} then ${index}`)
+    .map(({ level, index }) => `when coalesce(y.yearly, 0) >= ${Number(level.min_yearly)} then ${index}`)
     .join(' ');
-  const rows: { level: number; donors: string; yearly: string }[] = await db
-    .from(yearlyGivingQuery(db, now).as('y'))
-    .where('yearly', '>', 0)
+  const rows: { level: number; donors: string; yearly: string }[] = await db('donors as d')
+    .leftJoin(yearlyGivingQuery(db, now, settings.giving.currency).as('y'), 'y.donor_id', 'd.id')
     .groupByRaw('1')
-    .select(db.raw(`case ${bucket} else 0 end as level`), db.raw('count(*) as donors'), db.raw('sum(yearly) as yearly'));
+    .select(db.raw(`case ${bucket} else 0 end as level`), db.raw('count(*) as donors'), db.raw('coalesce(sum(y.yearly), 0) as yearly'));
   const counted = new Map(rows.map((r) => [Number(r.level), r]));
   return levels.map((level, index) => ({
     name: level.name,

@@ -5,7 +5,7 @@ import { donorLevel } from '../members/levels';
 import type { MembershipRow } from '../members/membership-queries';
 import { formatDateInTimeZone } from '../receipts/receipt-view';
 import type { Settings } from '../settings/settings';
-import { membershipLabel } from './membership-labels';
+import { membershipLabel, SHOWN_MEMBERSHIP_STATUSES } from './membership-labels';
 
 const GIFT_STATUS: Record<string, string> = {
   succeeded: 'Paid',
@@ -67,7 +67,10 @@ export async function donorDetail(db: Db, donorId: string, settings: Settings, n
   const levels = settings.membership_levels;
   const next = levels[levels.indexOf(level) + 1];
 
-  const memberships: MembershipRow[] = await db('memberships').where({ donor_id: donorId }).whereNot('status', 'pending').orderBy('created_at', 'desc');
+  const memberships: MembershipRow[] = await db('memberships')
+    .where({ donor_id: donorId })
+    .whereIn('status', SHOWN_MEMBERSHIP_STATUSES)
+    .orderBy('created_at', 'desc');
   const gifts: GiftRow[] = await db('donations as d')
     .leftJoin('receipts as r', function receiptInForce() {
       this.on('r.donation_id', 'd.id').andOnNull('r.voided_at');
@@ -125,7 +128,7 @@ export async function donorDetail(db: Db, donorId: string, settings: Settings, n
       tribute: g.tribute_name,
       comment: g.comment,
       source: sourceOf(g),
-      articleUrl: g.article_url,
+      articleUrl: g.article_url && /^https?:\/\//i.test(g.article_url) ? g.article_url : null,
     })),
     giftsTruncated: gifts.length === GIFTS_SHOWN,
   };

@@ -4,11 +4,11 @@ import { formatMoney } from '../lib/money';
 import { levelFor, levelRange, yearlyGivingQuery } from '../members/levels';
 import { formatDateInTimeZone } from '../receipts/receipt-view';
 import type { Settings } from '../settings/settings';
-import { membershipSummary, type MembershipSummaryRow } from './membership-labels';
+import { LIVE_MEMBERSHIP_STATUSES, membershipSummary, STARTED_MEMBERSHIP_STATUSES, type MembershipSummaryRow } from './membership-labels';
+import { printable } from '../lib/text';
 
 export const DONORS_PER_PAGE = 50;
 
-const LIVE_MEMBERSHIP = ['active', 'trialing', 'past_due', 'unpaid'];
 
 export const MEMBERSHIP_FILTERS = {
   active: 'Active members',
@@ -21,8 +21,8 @@ export const MEMBERSHIP_FILTERS = {
 export const SORTS = { recent: 'Most recent gift', yearly: 'Giving in the last 12 months', name: 'Name' } as const;
 
 export const donorSearchQuery = z.object({
-  q: z.string().trim().max(200, 'q: a search is at most 200 characters').default(''),
-  level: z.string().max(60).default(''),
+  q: printable.trim().max(200, 'a search is at most 200 characters').default(''),
+  level: printable.max(60).default(''),
   membership: z.enum(['', ...(Object.keys(MEMBERSHIP_FILTERS) as (keyof typeof MEMBERSHIP_FILTERS)[])]).default(''),
   sort: z.enum(Object.keys(SORTS) as (keyof typeof SORTS)[]).default('recent'),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
@@ -55,25 +55,25 @@ export async function searchDonors(db: Db, search: DonorSearch, settings: Settin
   const levels = settings.membership_levels;
   const range = search.level ? levelRange(search.level, levels) : null;
   const byYearly = range !== null || search.sort === 'yearly';
-  const query = db('donors as d')
-    .leftJoin('donor_totals as t', 't.donor_id', 'd.id')
-    .select('d.id', 'd.email', 'd.name', 't.lifetime', 't.last_gift_at', 't.gifts', db.raw('count(*) over () as total'));
-  if (byYearly) {
-    query.leftJoin(yearlyGivingQuery(db, now).as('y'), 'y.donor_id', 'd.id').select('y.yearly');
-  }
-
+  const filtered = db('donors as d').leftJoin('donor_totals as t', 't.donor_id', 'd.id');
+  if (byYearly) filtered.leftJoin(yearlyGivingQuery(db, now, settings.giving.currency).as('y'), 'y.donor_id', 'd.id');
   if (search.q) {
     const pattern = likePattern(search.q);
-    query.where((w) => {
+    filtered.where((w) => {
       w.whereRaw("d.email ilike ? escape '\\'", [pattern]).orWhereRaw("d.name ilike ? escape '\\'", [pattern]);
       if (/^cus_\w+$/.test(search.q)) w.orWhere('d.stripe_customer_id', search.q);
     });
   }
   if (range) {
-    query.whereRaw('coalesce(y.yearly, 0) >= ?', [range.min]);
-    if (range.below !== null) query.whereRaw('coalesce(y.yearly, 0) < ?', [range.below]);
+    filtered.whereRaw('coalesce(y.yearly, 0) >= ?', [range.min]);
+    if (range.below !== null) filtered.whereRaw('coalesce(y.yearly, 0) < ?', [range.below]);
   }
-  applyMembershipFilter(db, query, search.membership);
+  applyMembershipFilter(db, filtered, search.membership);
+
+  const query = filtered
+    .clone()
+    .select('d.id', 'd.email', 'd.name', 't.lifetime', 't.last_gift_at', 't.gifts', db.raw('count(*) over () as total'));
+  if (byYearly) query.select('y.yearly');
 
   if (search.sort === 'name') query.orderByRaw('lower(coalesce(d.name, d.email)), d.id');
   else if (search.sort === 'yearly') query.orderByRaw('coalesce(y.yearly, 0) desc, t.last_gift_at desc nulls last, d.id');
@@ -81,11 +81,12 @@ export async function searchDonors(db: Db, search: DonorSearch, settings: Settin
 
   const hits: DonorHit[] = await query.limit(DONORS_PER_PAGE).offset((search.page - 1) * DONORS_PER_PAGE);
   const ids = hits.map((h) => h.id);
-  const yearly = byYearly ? new Map(hits.map((h) => [h.id, Number(h.yearly ?? 0)])) : await yearlyGivingOf(db, ids, now);
+  const yearly = byYearly ? new Map(hits.map((h) => [h.id, Number(h.yearly ?? 0)])) : await yearlyGivingOf(db, ids, settings.giving.currency, now);
   const memberships = await membershipsOf(db, ids);
   const { currency } = settings.giving;
   const timezone = settings.organization.timezone;
-  const total = Number(hits[0]?.total ?? 0);
+  // A page past the end has no row to carry the count: count on its own then.
+  const total = hits.length > 0 || search.page === 1 ? Number(hits[0]?.total ?? 0) : Number((await filtered.clone().count({ n: '*' }).first())?.n ?? 0);
   return {
     total,
     pages: Math.max(1, Math.ceil(total / DONORS_PER_PAGE)),
@@ -104,9 +105,9 @@ export async function searchDonors(db: Db, search: DonorSearch, settings: Settin
   };
 }
 
-async function yearlyGivingOf(db: Db, donorIds: string[], now: Date): Promise<Map<string, number>> {
+async function yearlyGivingOf(db: Db, donorIds: string[], currency: string, now: Date): Promise<Map<string, number>> {
   if (donorIds.length === 0) return new Map();
-  const rows: { donor_id: string; yearly: string }[] = await yearlyGivingQuery(db, now, donorIds);
+  const rows: { donor_id: string; yearly: string }[] = await yearlyGivingQuery(db, now, currency, donorIds);
   return new Map(rows.map((r) => [r.donor_id, Number(r.yearly)]));
 }
 
@@ -124,15 +125,15 @@ function applyMembershipFilter(db: Db, query: ReturnType<Db>, filter: DonorSearc
       query.whereExists(memberships((m) => m.whereIn('m.status', ['past_due', 'unpaid'])));
       break;
     case 'canceling':
-      query.whereExists(memberships((m) => m.whereIn('m.status', LIVE_MEMBERSHIP).where('m.cancel_at_period_end', true)));
+      query.whereExists(memberships((m) => m.whereIn('m.status', LIVE_MEMBERSHIP_STATUSES).where('m.cancel_at_period_end', true)));
       break;
     case 'ended':
       query
         .whereExists(memberships((m) => m.where('m.status', 'canceled')))
-        .whereNotExists(memberships((m) => m.whereIn('m.status', LIVE_MEMBERSHIP)));
+        .whereNotExists(memberships((m) => m.whereIn('m.status', LIVE_MEMBERSHIP_STATUSES)));
       break;
     case 'none':
-      query.whereNotExists(memberships((m) => m.whereNot('m.status', 'pending')));
+      query.whereNotExists(memberships((m) => m.whereIn('m.status', STARTED_MEMBERSHIP_STATUSES)));
       break;
     default:
       break;
@@ -144,7 +145,7 @@ async function membershipsOf(db: Db, donorIds: string[]): Promise<Map<string, Me
   if (donorIds.length === 0) return byDonor;
   const rows: (MembershipSummaryRow & { donor_id: string })[] = await db('memberships')
     .whereIn('donor_id', donorIds)
-    .whereNot('status', 'pending')
+    .whereIn('status', STARTED_MEMBERSHIP_STATUSES)
     .orderBy('created_at', 'desc')
     .select('donor_id', 'status', 'amount', 'currency', 'interval', 'cancel_at_period_end');
   for (const row of rows) byDonor.set(row.donor_id, [...(byDonor.get(row.donor_id) ?? []), row]);

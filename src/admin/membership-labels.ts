@@ -13,7 +13,18 @@ export const STAFF_MEMBERSHIP_STATUS: Record<string, string> = {
   canceled: 'Ended',
 };
 
-const LIVE = new Set(['active', 'trialing', 'past_due', 'unpaid', 'paused']);
+/** Memberships still running: billed now, or due to be once a card is fixed or billing resumes. */
+export const LIVE_MEMBERSHIP_STATUSES = ['active', 'trialing', 'past_due', 'unpaid', 'paused'] as const;
+/**
+ * Memberships that really began: live or since ended. Not `pending`,
+ * `abandoned` or `failed` (our own states for a Checkout that never finished)
+ * nor Stripe's `incomplete` / `incomplete_expired` (first payment never made).
+ */
+export const STARTED_MEMBERSHIP_STATUSES = [...LIVE_MEMBERSHIP_STATUSES, 'canceled'] as const;
+/** What a donor record lists: started memberships, and one whose first payment is still pending. */
+export const SHOWN_MEMBERSHIP_STATUSES = [...STARTED_MEMBERSHIP_STATUSES, 'incomplete'] as const;
+
+const LIVE = new Set<string>(LIVE_MEMBERSHIP_STATUSES);
 
 export interface MembershipSummaryRow {
   status: string;

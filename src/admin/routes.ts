@@ -82,6 +82,7 @@ export function adminRouter(deps: AdminDeps): Router {
     const receipt: { id: string } | undefined = number ? await deps.db('receipts').where({ number }).first('id') : undefined;
     if (!receipt) throw new NotFoundError('No such receipt');
     const view = await loadReceiptView(deps.db, receipt.id, await deps.settings.get());
+    await recordAudit(deps.db, { actorId: req.staff!.id, action: 'receipt.downloaded', subjectType: 'receipt', subjectId: receipt.id });
     res.type('application/pdf');
     res.attachment(view.pdfFilename);
     res.send(await renderReceiptPdf(view));

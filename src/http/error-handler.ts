@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { isUnstorableText } from '../db/pg-errors';
 import { AppError, NotFoundError } from '../lib/errors';
 
 /** Body-parser and similar middleware errors carry a status and are the client's fault. */
@@ -39,6 +40,11 @@ export function errorHandler(error: unknown, req: Request, res: Response, _next:
     status = error.status;
     code = error.code;
     message = error.message;
+  } else if (isUnstorableText(error)) {
+    // The safety net behind the forms' own checks: a NUL byte is the client's doing, not a 500.
+    status = 400;
+    code = 'unstorable_text';
+    message = 'The request contains a character we cannot store (a NUL byte). Remove it and try again.';
   } else if (clientStatus(error) !== null) {
     status = clientStatus(error)!;
     code = (error as HttpishError).type ?? 'bad_request';

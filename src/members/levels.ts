@@ -24,17 +24,22 @@ export function levelFor(yearly: number, levels: readonly Level[]): Level {
  * what they gave in the last 12 months (one-time gifts included, refunds
  * netted), or what their live memberships commit them to in a year, whichever
  * is more — so a new $10-a-month member counts at $120 from the first month,
- * not at $10. Donors with neither are absent; `donorIds` narrows it to some.
+ * not at $10. Only money in `currency` (the organisation's, which levels are
+ * set in) counts. Donors with neither are absent; `donorIds` narrows it to some.
  * The one statement of the rule: the donor's account page, the staff console
  * and its filters all use it.
  */
-export function yearlyGivingQuery(db: Db, now: Date, donorIds?: readonly string[]): Knex.QueryBuilder {
+export function yearlyGivingQuery(db: Db, now: Date, currency: string, donorIds?: readonly string[]): Knex.QueryBuilder {
   const given = db('donations')
     .select('donor_id', db.raw(`${netPaidSql()} as given`), db.raw('0 as committed'))
+    .whereNotNull('donor_id')
+    .where({ currency })
     .whereIn('status', GIVEN_STATUSES)
     .where('paid_at', '>', new Date(now.getTime() - YEAR_MS));
   const committed = db('memberships')
     .select('donor_id', db.raw('0 as given'), db.raw("case when interval = 'month' then amount * 12 else amount end as committed"))
+    .whereNotNull('donor_id')
+    .where({ currency })
     .whereIn('status', COMMITTED);
   if (donorIds) {
     given.whereIn('donor_id', donorIds);
@@ -49,13 +54,13 @@ export function yearlyGivingQuery(db: Db, now: Date, donorIds?: readonly string[
     .groupBy('donor_id');
 }
 
-export async function yearlyGiving(db: Db, donorId: string, now = new Date()): Promise<number> {
-  const row: { yearly: string } | undefined = await yearlyGivingQuery(db, now, [donorId]).first();
+export async function yearlyGiving(db: Db, donorId: string, currency: string, now = new Date()): Promise<number> {
+  const row: { yearly: string } | undefined = await yearlyGivingQuery(db, now, currency, [donorId]).first();
   return Number(row?.yearly ?? 0);
 }
 
 export async function donorLevel(db: Db, donorId: string, settings: Settings, now = new Date()) {
-  const yearly = await yearlyGiving(db, donorId, now);
+  const yearly = await yearlyGiving(db, donorId, settings.giving.currency, now);
   return { yearly, level: levelFor(yearly, settings.membership_levels) };
 }
 

@@ -53,6 +53,15 @@ describe('GET /admin (dashboard)', () => {
     // Neither counted as given: a fully refunded gift and a failed one.
     await seedDonor(t, { email: 'refunded@example.com' }, [{ amount: 9900, daysAgo: 3, status: 'refunded', refunded: 9900 }, { amount: 500, daysAgo: 3, status: 'failed' }]);
 
+    // None of these count: checkouts that never became memberships, memberships Stripe has no donor for yet, a gift in another currency.
+    await seedDonor(t, { email: 'abandoned@example.com' }, [], { amount: 1000, interval: 'month', status: 'abandoned' });
+    await t.db('memberships').insert([
+      { currency: 'usd', amount: 1000, interval: 'month', status: 'active', stripe_subscription_id: 'sub_no_donor_1' },
+      { currency: 'usd', amount: 5000, interval: 'month', status: 'active', stripe_subscription_id: 'sub_no_donor_2' },
+    ]);
+    const { donorId: euro } = await seedDonor(t, { email: 'euro@example.com' });
+    await t.db('donations').insert({ donor_id: euro, status: 'succeeded', currency: 'eur', amount: 100_000, amount_paid: 100_000, paid_at: new Date(Date.now() - 20 * 86_400_000), frequency: 'once' });
+
     const html = await dashboard();
     expect(figure(html, 'raised')).toBe('$95.00'); // 25 + (100 - 40) + 10
     // The 30 days before: 50 + 10 + 20 = 80, so +19%.
@@ -60,14 +69,17 @@ describe('GET /admin (dashboard)', () => {
     expect(html).toContain('$85.00</span><span class="sub">+ $10.00 from memberships');
     expect(figure(html, 'gifts')).toBe('3');
     expect(html).toContain('from 3 donors, 1 new');
-    expect(figure(html, 'active-members')).toBe('2');
-    // Monthly recurring: 10 + 120 / 12 + 20 (a failed card is still a member until Stripe gives up).
-    expect(figure(html, 'mrr')).toBe('$40.00');
+    expect(figure(html, 'active-members')).toBe('4'); // Mae, Yan, and the two not yet linked to a donor
+    expect(html).toContain('6 joined, 1 ended'); // all but the abandoned checkout began this month in this fixture
+    // Monthly recurring: 10 + 120 / 12 + 20 (a failed card is still a member until Stripe gives up) + 10 + 50.
+    expect(figure(html, 'mrr')).toBe('$100.00');
     expect(figure(html, 'past-due')).toBe('1');
     expect(html).toContain('1 cancelling at period end');
 
-    // Yearly giving: Nia 25 (Supporter), Pat 110 (Member), Mae and Yan 120 and Flo 240 by commitment (Sustainer); Gus gave too long ago.
-    expect(levelRow(html, 'Supporter')).toEqual(['Supporter', '$0.00', '1', '$25.00']);
+    // Yearly giving: Nia 25 (Supporter), Pat 110 (Member), Mae and Yan 120 and Flo 240 by commitment (Sustainer).
+    // Like the donors list's level filter, every donor has a level: Gus (gave too long ago), the refunded,
+    // abandoned and euro donors (no dollars in 12 months) are Supporters at $0.
+    expect(levelRow(html, 'Supporter')).toEqual(['Supporter', '$0.00', '5', '$25.00']);
     expect(levelRow(html, 'Member')).toEqual(['Member', '$60.00', '1', '$110.00']);
     expect(levelRow(html, 'Sustainer')).toEqual(['Sustainer', '$120.00', '3', '$480.00']);
     expect(levelRow(html, 'Leadership Circle')).toEqual(['Leadership Circle', '$1,000.00', '0', '$0.00']);

@@ -133,6 +133,30 @@ describe('donors in the staff console', () => {
     expect(Object.keys(levelsOnPage(second.text))).toEqual(['Reader 50', 'Reader 51', 'Reader 52', 'Reader 53', 'Reader 54']);
   });
 
+  it('still counts the results on a page past the end, with a way back', async () => {
+    await seedDonor(t, { email: 'one@example.com' });
+    await seedDonor(t, { email: 'two@example.com' });
+    const res = await get('/admin/donors?page=3');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('2 donors, page 3 of 1');
+    expect(res.text).toContain('rel="prev"');
+  });
+
+  it('answers 422, not 500, to a NUL character in a search', async () => {
+    expect((await get('/admin/donors?q=a%00b')).status).toBe(422);
+    expect((await get('/admin/donors?level=%00')).status).toBe(422);
+  });
+
+  it('counts only memberships that began: a checkout abandoned or failed is no membership', async () => {
+    const abandoned = await seedDonor(t, { email: 'abandoned@example.com', name: 'Abe Abandoned' }, [], { amount: 1000, interval: 'month', status: 'abandoned' });
+    await seedDonor(t, { email: 'failed@example.com', name: 'Fae Failed' }, [], { amount: 1000, interval: 'month', status: 'failed' });
+    const never = await get('/admin/donors?membership=none&sort=name');
+    expect(Object.keys(levelsOnPage(never.text))).toEqual(['Abe Abandoned', 'Fae Failed']);
+    expect(never.text).not.toContain('a month');
+    const record = await get(`/admin/donors/${abandoned.donorId}`);
+    expect(record.text).toContain('Never a member.');
+  });
+
   it('records who opened a donor record, and answers 404 for an unknown or malformed id', async () => {
     const { donorId } = await seedDonor(t, { email: 'viewed@example.com' });
     expect((await get(`/admin/donors/${donorId}`)).status).toBe(200);
@@ -151,6 +175,9 @@ describe('donors in the staff console', () => {
     expect(pdf.status).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.body.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(await t.db('audit_log').where({ action: 'receipt.downloaded' }).select('admin_user_id', 'subject_type')).toEqual([
+      { admin_user_id: staffId, subject_type: 'receipt' },
+    ]);
     expect((await get('/admin/receipts/2026-999999.pdf')).status).toBe(404);
   });
 });

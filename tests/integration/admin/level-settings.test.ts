@@ -56,6 +56,7 @@ describe('membership levels in /admin/settings/levels', () => {
     ['an amount without a name', [['Friend', '0'], ['', '60']], 'Level 2: enter a name'],
     ['an amount that is not money', [['Friend', '0'], ['Member', 'sixty']], 'Level 2: enter a yearly amount'],
     ['no levels at all', [['', '']], 'Give at least one level'],
+    ['a control character in a name', [['Friend\u0000', '0']], 'Level 1: use letters, numbers and punctuation only'],
   ] as [string, [string, string][], string][])('answers 422 for %s, naming the row, and saves nothing', async (_case, rows, message) => {
     const res = await save(rows);
     expect(res.status).toBe(422);
