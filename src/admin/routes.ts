@@ -6,6 +6,7 @@ import { renderReceiptPdf } from '../receipts/receipt-pdf';
 import { loadReceiptView } from '../receipts/receipt-view';
 import { writeSetting, type SettingsCache } from '../settings/settings';
 import { recordAudit } from './audit-log';
+import { auditPage, auditQuery } from './audit-page';
 import { staffAuthRouter } from './auth-routes';
 import { dashboardModel } from './dashboard';
 import { donorDetail } from './donor-detail';
@@ -86,6 +87,14 @@ export function adminRouter(deps: AdminDeps): Router {
     res.type('application/pdf');
     res.attachment(view.pdfFilename);
     res.send(await renderReceiptPdf(view));
+  });
+
+  router.get('/admin/audit', requireRole('admin'), async (req, res) => {
+    const parsed = auditQuery.safeParse(req.query);
+    if (!parsed.success) throw new ValidationError([{ field: 'before', message: 'before: must be an entry number' }], 'That page of the audit log could not be read (before: must be an entry number)');
+    const settings = await deps.settings.get();
+    res.locals.section = 'audit';
+    res.render('admin/audit', { title: 'Audit log', ...(await auditPage(deps.db, parsed.data.before, settings.organization.timezone)) });
   });
 
   router.get('/admin/settings/levels', requireRole('admin'), async (_req, res) => {

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import type { Db } from '../db/knex';
+import type { AuditAction } from './audit-log';
+
+export const AUDIT_PAGE_SIZE = 100;
+
+const ACTION_LABEL: Record<AuditAction, string> = {
+  'staff.signed_in': 'Signed in',
+  'staff.sign_in_failed': 'Failed sign-in',
+  'staff.signed_out': 'Signed out',
+  'staff.created': 'Staff account created',
+  'donor.viewed': 'Opened donor record',
+  'receipt.downloaded': 'Downloaded receipt',
+  'settings.changed': 'Changed settings',
+};
+
+export const auditQuery = z.object({
+  before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+});
+
+interface AuditRow {
+  id: string;
+  action: AuditAction;
+  subject_type: string | null;
+  subject_id: string | null;
+  detail: Record<string, unknown>;
+  created_at: Date;
+  staff_name: string | null;
+  staff_email: string | null;
+  receipt_number: string | null;
+}
+
+const timeFormatters = new Map<string, Intl.DateTimeFormat>();
+function formatTime(at: Date, timeZone: string): string {
+  let formatter = timeFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone, dateStyle: 'medium', timeStyle: 'short' });
+    timeFormatters.set(timeZone, formatter);
+  }
+  return formatter.format(at);
+}
+
+/** The newest entries of the audit log, a page at a time (older pages by `before`, the last id shown). */
+export async function auditPage(db: Db, before: number | undefined, timeZone: string) {
+  const query = db('audit_log as a')
+    .leftJoin('admin_users as u', 'u.id', 'a.admin_user_id')
+    .leftJoin('receipts as r', function receiptSubject() {
+      this.on(db.raw("a.subject_type = 'receipt'")).andOn(db.raw('r.id::text = a.subject_id'));
+    })
+    .orderBy('a.id', 'desc')
+    .limit(AUDIT_PAGE_SIZE + 1)
+    .select('a.id', 'a.action', 'a.subject_type', 'a.subject_id', 'a.detail', 'a.created_at', 'u.name as staff_name', 'u.email as staff_email', 'r.number as receipt_number');
+  if (before !== undefined) query.where('a.id', '<', before);
+  const rows: AuditRow[] = await query;
+  const shown = rows.slice(0, AUDIT_PAGE_SIZE);
+  return {
+    entries: shown.map((row) => ({
+      when: formatTime(row.created_at, timeZone),
+      who: row.staff_name ?? row.staff_email ?? (row.action === 'staff.created' ? 'Command line' : '—'),
+      what: ACTION_LABEL[row.action] ?? row.action,
+      donorId: row.subject_type === 'donor' ? row.subject_id : null,
+      receiptNumber: row.receipt_number,
+      setting: row.subject_type === 'settings' ? row.subject_id : null,
+    })),
+    olderThan: rows.length > AUDIT_PAGE_SIZE ? Number(shown[shown.length - 1]!.id) : null,
+  };
+}
