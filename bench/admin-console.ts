@@ -30,13 +30,11 @@ import { createStaffUser } from '../src/admin/staff-users';
 import { createDb, migrateToLatest } from '../src/db/knex';
 import type { Level } from '../src/members/levels';
 import { readSettings } from '../src/settings/settings';
-import { readMachineCpu, readProcCpuSeconds, ROOT, startBenchApp, type BenchApp } from './app-process';
+import { QUIET_BUSY_PCT, readMachineCpu, readProcCpuSeconds, ROOT, startBenchApp, type BenchApp, waitQuiet } from './app-process';
 import { databaseName, recreateBenchDatabase, redactUrl, serverVersion } from './database';
 import { countSeededRows, seedDonors, type SeedReport } from './seed-donors';
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/sustain_bench_admin';
-/** Below this share of all cores busy, the machine counts as quiet enough to measure on (as in bench/run.ts). */
-const QUIET_BUSY_PCT = 15;
 /** "Other" CPU above this (% of one core) during a page marks it as noisy. */
 const NOISY_OTHER_PCT = 25;
 const out = (text: string) => process.stdout.write(text);
@@ -399,26 +397,6 @@ async function explain(bench: Bench, query: TimedQuery): Promise<string> {
   }
 }
 
-/** Share of all cores busy over `ms`, from /proc/stat. */
-async function machineBusy(ms: number): Promise<number | null> {
-  const before = readMachineCpu();
-  await sleep(ms);
-  const after = readMachineCpu();
-  return before && after && after.total > before.total ? ((after.busy - before.busy) / (after.total - before.total)) * 100 : null;
-}
-
-/** Waits (bounded) for other work on the machine to finish; returns the last busy sample. */
-async function waitQuiet(maxSeconds: number): Promise<number | null> {
-  const deadline = Date.now() + maxSeconds * 1000;
-  let busy = await machineBusy(3_000);
-  while (busy !== null && busy >= QUIET_BUSY_PCT && Date.now() < deadline) {
-    progress(`machine ${busy.toFixed(0)}% busy (other processes); waiting for it to be under ${QUIET_BUSY_PCT}%`);
-    await sleep(5_000);
-    busy = await machineBusy(3_000);
-  }
-  return busy;
-}
-
 function codeVersion(): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
@@ -578,7 +556,7 @@ async function main(): Promise<void> {
       { name: `GET /admin/donors/:id (median donor: ${typical.gifts} gifts)`, path: `/admin/donors/${typical.id}`, marker: 'Given in all' },
     ];
 
-    const busyBefore = await waitQuiet(flags.quietWait);
+    const busyBefore = await waitQuiet(flags.quietWait, progress);
     const loadAtStart = os.loadavg();
     progress('starting the app');
     app = await startBenchApp({ databaseUrl: url });

@@ -383,3 +383,26 @@ function descendants(pid: number): number[] {
   }
   return out;
 }
+
+/** Below this share of all cores busy, the machine counts as quiet enough to measure on. */
+export const QUIET_BUSY_PCT = 15;
+
+/** Share of all cores busy over `ms`, from /proc/stat. */
+export async function machineBusy(ms: number): Promise<number | null> {
+  const before = readMachineCpu();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const after = readMachineCpu();
+  return before && after && after.total > before.total ? ((after.busy - before.busy) / (after.total - before.total)) * 100 : null;
+}
+
+/** Waits (bounded) for other work on the machine to finish; returns the last busy sample. */
+export async function waitQuiet(maxSeconds: number, progress: (text: string) => void): Promise<number | null> {
+  const deadline = Date.now() + maxSeconds * 1000;
+  let busy = await machineBusy(3_000);
+  while (busy !== null && busy >= QUIET_BUSY_PCT && Date.now() < deadline) {
+    progress(`machine ${busy.toFixed(0)}% busy (other processes); waiting for it to be under ${QUIET_BUSY_PCT}%`);
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    busy = await machineBusy(3_000);
+  }
+  return busy;
+}

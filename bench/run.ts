@@ -17,13 +17,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { readMachineCpu, readMatchingCpuSeconds, ROOT, startBenchApp, type BenchApp, type ProcMemory, type StopReport } from './app-process';
+import { QUIET_BUSY_PCT, readMachineCpu, readMatchingCpuSeconds, ROOT, startBenchApp, type BenchApp, type ProcMemory, type StopReport, waitQuiet } from './app-process';
 import { databaseName, recreateBenchDatabase, redactUrl, rowCounts, serverVersion, type RowCounts } from './database';
 import { findScenarios, SCENARIO_KEYS, type Scenario } from './scenarios';
 
 const LIMITS = { duration: [1, 300], warmup: [0, 60], connections: [1, 256], maxRequests: [10, 5_000_000], quietWait: [0, 1800] } as const;
-/** Below this share of all cores busy, the machine counts as quiet enough to measure on. */
-const QUIET_BUSY_PCT = 15;
 /** "Other" CPU above this (% of one core) during a scenario marks the run as noisy in the report. */
 const NOISY_OTHER_PCT = 25;
 
@@ -224,26 +222,6 @@ function codeVersion(): string {
   }
 }
 
-/** Share of all cores busy over `ms`, from /proc/stat. */
-async function machineBusy(ms: number): Promise<number | null> {
-  const before = readMachineCpu();
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  const after = readMachineCpu();
-  return before && after && after.total > before.total ? ((after.busy - before.busy) / (after.total - before.total)) * 100 : null;
-}
-
-/** Waits (bounded) for other work on the machine to finish; returns the last busy sample. */
-async function waitQuiet(maxSeconds: number): Promise<number | null> {
-  const deadline = Date.now() + maxSeconds * 1000;
-  let busy = await machineBusy(3_000);
-  while (busy !== null && busy >= QUIET_BUSY_PCT && Date.now() < deadline) {
-    progress(`machine ${busy.toFixed(0)}% busy (other processes); waiting for it to be under ${QUIET_BUSY_PCT}%`);
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
-    busy = await machineBusy(3_000);
-  }
-  return busy;
-}
-
 function machine(loadAtStart: number[], busyBefore: number | null): string[] {
   const cpus = os.cpus();
   return [
@@ -375,7 +353,7 @@ async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   const scenarios = findScenarios(flags.scenarios);
   const databaseUrl = process.env.BENCH_DATABASE_URL?.trim() || null;
-  const busyBefore = await waitQuiet(flags.quietWait);
+  const busyBefore = await waitQuiet(flags.quietWait, progress);
   const started = new Date();
   const loadAtStart = os.loadavg();
   const code = codeVersion();
