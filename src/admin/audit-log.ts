@@ -11,6 +11,9 @@ export type AuditAction =
   | 'staff.sign_in_failed'
   | 'staff.signed_out'
   | 'staff.created'
+  | 'staff.disabled'
+  | 'staff.enabled'
+  | 'staff.password_changed'
   | 'donor.viewed'
   | 'receipt.downloaded'
   | 'settings.changed';

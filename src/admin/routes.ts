@@ -12,6 +12,7 @@ import { dashboardModel } from './dashboard';
 import { donorDetail } from './donor-detail';
 import { donorSearchQuery, MEMBERSHIP_FILTERS, searchDonors, SORTS } from './donor-search';
 import { LEVEL_ROWS, levelFormRows, levelsAsRows, parseLevelRows, type LevelFormRow } from './level-settings';
+import { staffRouter } from './staff-routes';
 import { findStaffSession, requireRole, requireStaff, staffSessionCookie } from './staff-sessions';
 
 export interface AdminDeps {
@@ -88,6 +89,8 @@ export function adminRouter(deps: AdminDeps): Router {
     res.attachment(view.pdfFilename);
     res.send(await renderReceiptPdf(view));
   });
+
+  router.use(staffRouter(deps));
 
   router.get('/admin/audit', requireRole('admin'), async (req, res) => {
     const parsed = auditQuery.safeParse(req.query);

@@ -72,3 +72,34 @@ export async function countStaffUsers(db: Db): Promise<number> {
   const [row] = await db('admin_users').count({ n: '*' });
   return Number(row?.n ?? 0);
 }
+
+export interface StaffListing extends StaffUser {
+  disabled_at: Date | null;
+  last_sign_in_at: Date | null;
+  created_at: Date;
+}
+
+export async function listStaff(db: Db): Promise<StaffListing[]> {
+  return db('admin_users')
+    .orderByRaw('disabled_at is not null, lower(coalesce(name, email))')
+    .select(...COLUMNS, 'disabled_at', 'last_sign_in_at', 'created_at');
+}
+
+export async function findStaff(db: Db, id: string): Promise<StaffListing | null> {
+  const row: StaffListing | undefined = await db('admin_users').where({ id }).first(...COLUMNS, 'disabled_at', 'last_sign_in_at', 'created_at');
+  return row ?? null;
+}
+
+/** Disabling also ends the account's sessions at once. */
+export async function setStaffDisabled(db: Db, id: string, disabled: boolean): Promise<void> {
+  await db('admin_users').where({ id }).update({ disabled_at: disabled ? db.fn.now() : null, updated_at: db.fn.now() });
+  if (disabled) await db('sessions').where({ kind: 'admin', admin_user_id: id }).delete();
+}
+
+/** A new password ends every session of the account: whoever knew the old one is signed out. */
+export async function setStaffPassword(db: Db, id: string, password: string): Promise<void> {
+  const weak = passwordProblem(password);
+  if (weak) throw new ValidationError([{ field: 'password', message: `The password ${weak}` }]);
+  await db('admin_users').where({ id }).update({ password_hash: await hashPassword(password), updated_at: db.fn.now() });
+  await db('sessions').where({ kind: 'admin', admin_user_id: id }).delete();
+}
