@@ -31,6 +31,7 @@ interface AuditRow {
   staff_name: string | null;
   staff_email: string | null;
   receipt_number: string | null;
+  target_email: string | null;
 }
 
 const timeFormatters = new Map<string, Intl.DateTimeFormat>();
@@ -50,9 +51,12 @@ export async function auditPage(db: Db, before: number | undefined, timeZone: st
     .leftJoin('receipts as r', function receiptSubject() {
       this.on(db.raw("a.subject_type = 'receipt'")).andOn(db.raw('r.id::text = a.subject_id'));
     })
+    .leftJoin('admin_users as target', function staffSubject() {
+      this.on(db.raw("a.subject_type = 'admin_user'")).andOn(db.raw('target.id::text = a.subject_id'));
+    })
     .orderBy('a.id', 'desc')
     .limit(AUDIT_PAGE_SIZE + 1)
-    .select('a.id', 'a.action', 'a.subject_type', 'a.subject_id', 'a.detail', 'a.created_at', 'u.name as staff_name', 'u.email as staff_email', 'r.number as receipt_number');
+    .select('a.id', 'a.action', 'a.subject_type', 'a.subject_id', 'a.detail', 'a.created_at', 'u.name as staff_name', 'u.email as staff_email', 'r.number as receipt_number', 'target.email as target_email');
   if (before !== undefined) query.where('a.id', '<', before);
   const rows: AuditRow[] = await query;
   const shown = rows.slice(0, AUDIT_PAGE_SIZE);
@@ -64,6 +68,7 @@ export async function auditPage(db: Db, before: number | undefined, timeZone: st
       donorId: row.subject_type === 'donor' ? row.subject_id : null,
       receiptNumber: row.receipt_number,
       setting: row.subject_type === 'settings' ? row.subject_id : null,
+      staffAccount: row.target_email,
     })),
     olderThan: rows.length > AUDIT_PAGE_SIZE ? Number(shown[shown.length - 1]!.id) : null,
   };

@@ -25,14 +25,14 @@ export function staffRouter(deps: { db: Db; settings: SettingsCache }): Router {
 
   const render = async (req: Request, res: Response, status: number, errors: FieldError[], values: Record<string, string> = {}) => {
     const timezone = (await deps.settings.get()).organization.timezone;
-    const staff = (await listStaff(deps.db)).map((s) => ({
+    const accounts = (await listStaff(deps.db)).map((s) => ({
       ...s,
       you: s.id === req.staff!.id,
       lastSignIn: s.last_sign_in_at ? formatDateInTimeZone(s.last_sign_in_at, timezone) : 'never',
     }));
     res.locals.section = 'staff';
     const notice = typeof req.query.done === 'string' ? (NOTICES[req.query.done] ?? null) : null;
-    res.status(status).render('admin/staff', { title: `${errors.length ? 'Error: ' : ''}Staff`, staff, roles: STAFF_ROLES, errors, values, notice });
+    res.status(status).render('admin/staff', { title: `${errors.length ? 'Error: ' : ''}Staff`, accounts, roles: STAFF_ROLES, errors, values, notice });
   };
 
   router.get('/admin/staff', (req, res) => render(req, res, 200, []));

@@ -29,6 +29,10 @@ describe('/admin/staff', () => {
     expect(page.text).toContain('data-staff="finance@newsroom.example"');
     expect(await staffCookie(t, 'finance@newsroom.example', 'a fresh passphrase here')).toMatch(/^sustain_staff=/);
     expect(await audit()).toEqual(['staff.created']);
+    // The page's own header still knows who is signed in.
+    expect(page.text).toContain('<span class="who">admin person</span>');
+    const log = await request(t.app).get('/admin/audit').set('Cookie', cookie);
+    expect(log.text).toContain('Staff: finance@newsroom.example');
   });
 
   it('answers 422 naming each problem, and adds nobody', async () => {
