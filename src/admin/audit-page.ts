@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../db/knex';
+import { dateFormatter } from '../lib/date-format';
 import type { AuditAction } from './audit-log';
 
 export const AUDIT_PAGE_SIZE = 100;
@@ -34,16 +35,6 @@ interface AuditRow {
   target_email: string | null;
 }
 
-const timeFormatters = new Map<string, Intl.DateTimeFormat>();
-function formatTime(at: Date, timeZone: string): string {
-  let formatter = timeFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', { timeZone, dateStyle: 'medium', timeStyle: 'short' });
-    timeFormatters.set(timeZone, formatter);
-  }
-  return formatter.format(at);
-}
-
 /** The newest entries of the audit log, a page at a time (older pages by `before`, the last id shown). */
 export async function auditPage(db: Db, before: number | undefined, timeZone: string) {
   const query = db('audit_log as a')
@@ -62,7 +53,7 @@ export async function auditPage(db: Db, before: number | undefined, timeZone: st
   const shown = rows.slice(0, AUDIT_PAGE_SIZE);
   return {
     entries: shown.map((row) => ({
-      when: formatTime(row.created_at, timeZone),
+      when: dateFormatter(timeZone, { dateStyle: 'medium', timeStyle: 'short' }).format(row.created_at),
       who: row.staff_name ?? row.staff_email ?? (row.action === 'staff.created' ? 'Command line' : '—'),
       what: ACTION_LABEL[row.action] ?? row.action,
       donorId: row.subject_type === 'donor' ? row.subject_id : null,

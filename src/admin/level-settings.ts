@@ -1,5 +1,6 @@
 import type { FieldError } from '../lib/errors';
 import { parseMajorAmount, toMajorString } from '../lib/money';
+import { hasControlCharacters } from '../lib/text';
 import type { Level } from '../members/levels';
 
 export const LEVEL_ROWS = 8;
@@ -43,8 +44,7 @@ export function parseLevelRows(rows: LevelFormRow[]): { levels: Level[]; errors:
     const n = index + 1;
     const minYearly = parseMajorAmount(row.min.replace(/,(?=\d{3}(?:\D|$))/g, ''));
     if (!row.name) errors.push({ field: `level_name_${n}`, message: `Level ${n}: enter a name` });
-    // eslint-disable-next-line no-control-regex -- a control character cannot be part of a level's name
-    else if (/[\u0000-\u001F\u007F]/.test(row.name)) errors.push({ field: `level_name_${n}`, message: `Level ${n}: use letters, numbers and punctuation only` });
+    else if (hasControlCharacters(row.name)) errors.push({ field: `level_name_${n}`, message: `Level ${n}: use letters, numbers and punctuation only` });
     else if (row.name.length > 60) errors.push({ field: `level_name_${n}`, message: `Level ${n}: a name is at most 60 characters` });
     else if (levels.some((l) => l.name.toLowerCase() === row.name.toLowerCase())) {
       errors.push({ field: `level_name_${n}`, message: `Level ${n}: "${row.name}" is used twice` });

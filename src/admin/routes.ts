@@ -1,4 +1,5 @@
 import express, { Router, type Response } from 'express';
+import { z } from 'zod';
 import type { Db } from '../db/knex';
 import { refuseCrossSitePosts } from '../http/same-origin-posts';
 import { NotFoundError, ValidationError } from '../lib/errors';
@@ -23,7 +24,7 @@ export interface AdminDeps {
   setupToken: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const recordId = z.uuid();
 
 /** `/admin`: the staff console. Every page but sign-in needs a staff session. */
 export function adminRouter(deps: AdminDeps): Router {
@@ -72,7 +73,7 @@ export function adminRouter(deps: AdminDeps): Router {
 
   router.get('/admin/donors/:id', async (req, res) => {
     const id = String(req.params.id);
-    const donor = UUID.test(id) ? await donorDetail(deps.db, id, await deps.settings.get()) : null;
+    const donor = recordId.safeParse(id).success ? await donorDetail(deps.db, id, await deps.settings.get()) : null;
     if (!donor) throw new NotFoundError('No donor with that id');
     await recordAudit(deps.db, { actorId: req.staff!.id, action: 'donor.viewed', subjectType: 'donor', subjectId: id });
     res.locals.section = 'donors';

@@ -1,4 +1,5 @@
 import express, { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
 import type { Db } from '../db/knex';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../lib/errors';
 import { printable } from '../lib/text';
@@ -8,7 +9,7 @@ import { recordAudit } from './audit-log';
 import { requireRole } from './staff-sessions';
 import { createStaffUser, findStaff, listStaff, setStaffDisabled, setStaffPassword, STAFF_ROLES } from './staff-users';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const recordId = z.uuid();
 
 const NOTICES: Record<string, string> = {
   added: 'Staff account added. Give them their password in person or by phone, not by email.',
@@ -60,7 +61,7 @@ export function staffRouter(deps: { db: Db; settings: SettingsCache }): Router {
 
   const target = async (req: Request) => {
     const id = String(req.params.id);
-    const staff = UUID.test(id) ? await findStaff(deps.db, id) : null;
+    const staff = recordId.safeParse(id).success ? await findStaff(deps.db, id) : null;
     if (!staff) throw new NotFoundError('No staff account with that id');
     return staff;
   };

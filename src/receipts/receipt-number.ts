@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex';
+import { dateFormatter } from '../lib/date-format';
 
 /**
  * Receipt numbers: `<year>-<sequence>`, the sequence counting from 1 in each
@@ -22,22 +23,13 @@ export function parseReceiptNumber(number: string): { year: number; sequence: nu
   return sequence >= 1 ? { year: Number(match[1]), sequence } : null;
 }
 
-/** One formatter per zone (see formatDateInTimeZone). */
-const yearFormatters = new Map<string, Intl.DateTimeFormat>();
-
 /**
  * The calendar year of an instant in the organisation's time zone: a gift made
  * at 23:30 on December 31 in New York (04:30 UTC on January 1) belongs to the
  * year that is ending, which is the year the donor deducts it in.
  */
 export function yearInTimeZone(at: Date, timeZone: string): number {
-  let formatter = yearFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' });
-    yearFormatters.set(timeZone, formatter);
-  }
-  const year = formatter.format(at);
-  return Number(year);
+  return Number(dateFormatter(timeZone, { year: 'numeric' }).format(at));
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex';
+import { dateFormatter } from '../lib/date-format';
 import type { DonationRow } from '../giving/donation-queries';
 import { formatMoney } from '../lib/money';
 import type { Settings } from '../settings/settings';
@@ -118,19 +119,8 @@ export function buildReceiptView({ receipt, donation, donor, replaced, settings 
 
 /** "December 31, 2026" as the calendar on the organisation's wall reads it. */
 export function formatDateInTimeZone(at: Date, timeZone: string): string {
-  let formatter = dateFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'long', day: 'numeric' });
-    dateFormatters.set(timeZone, formatter);
-  }
-  return formatter.format(at);
+  return dateFormatter(timeZone, { year: 'numeric', month: 'long', day: 'numeric' }).format(at);
 }
-
-/**
- * One formatter per zone: building an Intl.DateTimeFormat costs ~150 µs and
- * ~29 KB that V8 is slow to give back, and a staff page formats hundreds of dates.
- */
-const dateFormatters = new Map<string, Intl.DateTimeFormat>();
 
 function donorName(donor: ReceiptFacts['donor']): string {
   if (!donor || donor.anonymized_at) return 'Donor';
