@@ -6,7 +6,7 @@ import type { Logger } from '../lib/logger';
 import { isEmailAddress } from '../lib/email-address';
 import { endSession } from '../http/sessions';
 import { refuseCrossSitePosts } from '../http/same-origin-posts';
-import { AppError, NotFoundError } from '../lib/errors';
+import { NotFoundError, TooManyRequestsError } from '../lib/errors';
 import { hitRateLimit } from '../lib/rate-limit';
 import { hashToken } from '../lib/tokens';
 import { renderReceiptPdf } from '../receipts/receipt-pdf';
@@ -31,11 +31,6 @@ export interface AccountDeps {
 const SIGN_IN_REQUESTS_PER_ADDRESS = 10;
 const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
 
-class TooManyRequestsError extends AppError {
-  constructor() {
-    super('Too many sign-in requests from your network. Please wait a few minutes and try again.', 429, 'rate_limited');
-  }
-}
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -95,7 +90,7 @@ export function accountRouter(deps: AccountDeps): Router {
     }
     // Counted per network address (hashed: an IP is personal data) across all instances.
     const allowed = await hitRateLimit(deps.db, `sign-in:${hashToken(req.ip ?? 'unknown')}`, SIGN_IN_REQUESTS_PER_ADDRESS, SIGN_IN_WINDOW_MS);
-    if (!allowed) throw new TooManyRequestsError();
+    if (!allowed) throw new TooManyRequestsError('Too many sign-in requests from your network. Please wait a few minutes and try again.');
     await requestSignInLink(deps.db, deps.linkKey, email);
     res.render('account/check-email', { title: 'Check your email' });
   });

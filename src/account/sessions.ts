@@ -1,6 +1,7 @@
 import type { Db } from '../db/knex';
 import { sessionCookie, startSession } from '../http/sessions';
 import { hashToken } from '../lib/tokens';
+import { findDonorIdBySession } from '../http/session-queries';
 
 const SESSION_TTL_MS = 14 * 24 * 60 * 60 * 1000;
 
@@ -17,9 +18,6 @@ export function createDonorSession(db: Db, donorId: string) {
 }
 
 export async function findDonorSession(db: Db, token: string): Promise<{ donorId: string } | null> {
-  const row: { donor_id: string } | undefined = await db('sessions')
-    .where({ token_hash: hashToken(token), kind: 'donor' })
-    .where('expires_at', '>', db.fn.now())
-    .first('donor_id');
-  return row ? { donorId: row.donor_id } : null;
+  const donorId = await findDonorIdBySession(db, hashToken(token));
+  return donorId ? { donorId } : null;
 }

@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/knex';
 import { endSession } from '../http/sessions';
-import { AppError, NotFoundError, ValidationError } from '../lib/errors';
+import { NotFoundError, TooManyRequestsError, ValidationError } from '../lib/errors';
 import { clearRateLimit, hitRateLimit, rateLimitReached } from '../lib/rate-limit';
 import { printable } from '../lib/text';
 import { hashToken, sameToken } from '../lib/tokens';
@@ -32,11 +32,7 @@ const FAILURES_PER_ACCOUNT = 10;
 const ATTEMPT_WINDOW_MS = 15 * 60 * 1000;
 const WRONG_CREDENTIALS = 'That email and password do not match an active staff account.';
 
-class TooManySignInsError extends AppError {
-  constructor() {
-    super('Too many sign-in attempts. Wait 15 minutes and try again.', 429, 'rate_limited');
-  }
-}
+const TOO_MANY_SIGN_INS = 'Too many sign-in attempts. Wait 15 minutes and try again.';
 
 const signInBody = z.object({
   email: printable.max(254),
@@ -87,8 +83,8 @@ export function staffAuthRouter(deps: StaffAuthDeps): Router {
     // Counted in the database (hashed: an address is personal data) so every instance agrees.
     const address = hashToken(req.ip ?? 'unknown');
     const failuresKey = `staff-sign-in:failures:${hashToken(`${email.trim().toLowerCase()} ${address}`)}`;
-    if (!(await hitRateLimit(deps.db, `staff-sign-in:ip:${address}`, ATTEMPTS_PER_ADDRESS, ATTEMPT_WINDOW_MS))) throw new TooManySignInsError();
-    if (await rateLimitReached(deps.db, failuresKey, FAILURES_PER_ACCOUNT, ATTEMPT_WINDOW_MS)) throw new TooManySignInsError();
+    if (!(await hitRateLimit(deps.db, `staff-sign-in:ip:${address}`, ATTEMPTS_PER_ADDRESS, ATTEMPT_WINDOW_MS))) throw new TooManyRequestsError(TOO_MANY_SIGN_INS);
+    if (await rateLimitReached(deps.db, failuresKey, FAILURES_PER_ACCOUNT, ATTEMPT_WINDOW_MS)) throw new TooManyRequestsError(TOO_MANY_SIGN_INS);
 
     const staff = email && password ? await authenticateStaff(deps.db, email, password) : null;
     if (!staff) {

@@ -1,5 +1,5 @@
 import type { Db } from '../db/knex';
-import { GIVEN_STATUSES, netPaidSql } from '../giving/donation-queries';
+import { KEPT_DONATION_STATUSES as GIVEN_STATUSES, netPaidSql } from '../giving/donation-status';
 import { formatMoney } from '../lib/money';
 import { yearlyGivingQuery } from '../members/levels';
 import { formatDateInTimeZone } from '../receipts/receipt-view';

@@ -72,3 +72,32 @@ export async function upsertDonorFromSession(
     address: session.customer_details?.address ?? null,
   });
 }
+
+export async function findDonorIdByCustomer(db: Db, customerId: string): Promise<string | null> {
+  const row: { id: string } | undefined = await db('donors').where({ stripe_customer_id: customerId }).first('id');
+  return row?.id ?? null;
+}
+
+/** Where a donor's mail goes, unless the donor was anonymized (then nothing is sent). */
+export async function findDonorMailbox(db: Db, donorId: string): Promise<string | null> {
+  const donor: { email: string; anonymized_at: Date | null } | undefined = await db('donors')
+    .where({ id: donorId })
+    .first('email', 'anonymized_at');
+  return donor?.email && !donor.anonymized_at ? donor.email : null;
+}
+
+export interface DonorStripeLink {
+  id: string;
+  email: string;
+  updated_from_stripe_at: Date | null;
+}
+
+export async function lockDonorByCustomer(db: Db, customerId: string): Promise<DonorStripeLink | undefined> {
+  return db('donors').where({ stripe_customer_id: customerId }).forUpdate().first('id', 'email', 'updated_from_stripe_at');
+}
+
+export async function updateDonor(db: Db, id: string, changes: Record<string, unknown>): Promise<void> {
+  await db('donors')
+    .where({ id })
+    .update({ ...changes, updated_at: db.fn.now() });
+}

@@ -1,3 +1,5 @@
+import { replaceControlCharacters } from '../lib/text';
+
 /**
  * Where a gift came from: hidden fields set by the embed, newsletter links and
  * the donate page itself. A donor cannot see or fix them, so a bad value never
@@ -20,12 +22,10 @@ export type AttributionField = keyof typeof ATTRIBUTION_FIELDS;
 export type Attribution = Record<AttributionField, string | null>;
 
 const URL_FIELDS = new Set<string>(['article_url', 'referrer']);
-// eslint-disable-next-line no-control-regex -- removing control characters is the point
-const CONTROL_CHARS = /[\u0000-\u001F\u007F]/g;
 
 export function cleanAttributionValue(field: AttributionField, raw: unknown): string | null {
   if (typeof raw !== 'string') return null;
-  const value = raw.replace(CONTROL_CHARS, ' ').trim();
+  const value = replaceControlCharacters(raw).trim();
   if (!value) return null;
   if (URL_FIELDS.has(field)) {
     if (value.length > ATTRIBUTION_FIELDS[field]) return null;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isEmailAddress } from '../lib/email-address';
+import { hasControlCharacters } from '../lib/text';
 import type { FieldError } from '../lib/errors';
 import { formatMoney, grossUpForFees, parseMajorAmount } from '../lib/money';
 import type { GivingSettings } from '../settings/settings';
@@ -15,15 +16,13 @@ export const FREQUENCIES = ['once', 'monthly', 'annual'] as const;
 export type Frequency = (typeof FREQUENCIES)[number];
 
 const CHECKBOX_ON = new Set(['on', '1', 'true', 'yes']);
-// Control characters (other than tab/newline) have no business in any field.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 const text = (label: string, max: number) =>
   z
     .string({ error: `${label} must be text` })
     .max(max, `${label} must be at most ${max} characters`)
-    .refine((s) => !CONTROL_CHARS.test(s), `${label} contains characters we can't accept`)
+    // Control characters (other than tab and line breaks) have no business in any field.
+    .refine((s) => !hasControlCharacters(s, { allowLineBreaks: true }), `${label} contains characters we can't accept`)
     .transform((s) => s.trim())
     .optional();
 

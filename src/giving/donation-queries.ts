@@ -1,25 +1,11 @@
 import type { Db } from '../db/knex';
+import { ATTRIBUTION_FIELDS, type Attribution, type AttributionField } from './attribution';
 import type { DonationRequest } from './donation-form';
+import type { DonationStatus } from './donation-status';
 
-export type DonationStatus =
-  | 'pending'
-  | 'succeeded'
-  | 'failed'
-  | 'abandoned'
-  | 'refunded'
-  | 'partially_refunded'
-  | 'disputed';
 
-/** Gifts whose money the organisation keeps (in whole or part): what giving totals count. */
-export const GIVEN_STATUSES: readonly DonationStatus[] = ['succeeded', 'partially_refunded'];
-
-/** SQL for the money a donation counts as given: what was paid, less what was refunded. */
-export function netPaidSql(alias?: string): string {
-  const column = (name: string) => (alias ? `${alias}.${name}` : name);
-  return `coalesce(${column('amount_paid')}, ${column('amount')}) - ${column('amount_refunded')}`;
-}
-
-export interface DonationRow {
+/** A donations row; its attribution columns are those of attribution.ts. */
+export interface DonationRow extends Attribution {
   id: string;
   donor_id: string | null;
   status: DonationStatus;
@@ -34,9 +20,7 @@ export interface DonationRow {
   tribute_name: string | null;
   comment: string | null;
   return_to: string | null;
-  article_url: string | null;
-  article_title: string | null;
-  campaign: string | null;
+  stripe_invoice_id: string | null;
   stripe_checkout_session_id: string | null;
   stripe_payment_intent_id: string | null;
   stripe_charge_id: string | null;
@@ -114,4 +98,61 @@ export async function updateDonation(db: Db, id: string, changes: Partial<Donati
   await db('donations')
     .where({ id })
     .update({ ...changes, updated_at: db.fn.now() });
+}
+
+export async function lockDonationByPaymentIntent(
+  db: Db,
+  paymentIntentId: string,
+  options: { skipLocked?: boolean } = {},
+): Promise<DonationRow | undefined> {
+  const query = db<DonationRow>('donations').where({ stripe_payment_intent_id: paymentIntentId }).forUpdate();
+  if (options.skipLocked) query.skipLocked();
+  return query.first();
+}
+
+export async function lockDonationByCharge(db: Db, chargeId: string): Promise<DonationRow | undefined> {
+  return db<DonationRow>('donations').where({ stripe_charge_id: chargeId }).forUpdate().first();
+}
+
+/** The donation a dispute names, by its charge or its payment intent. */
+export async function lockDonationByChargeOrPaymentIntent(
+  db: Db,
+  ids: { chargeId: string | null; paymentIntentId: string | null },
+): Promise<DonationRow | undefined> {
+  if (!ids.chargeId && !ids.paymentIntentId) return undefined;
+  return db<DonationRow>('donations')
+    .where((q) => {
+      if (ids.chargeId) q.orWhere('stripe_charge_id', ids.chargeId);
+      if (ids.paymentIntentId) q.orWhere('stripe_payment_intent_id', ids.paymentIntentId);
+    })
+    .forUpdate()
+    .first();
+}
+
+export async function findDonationIdByInvoice(db: Db, invoiceId: string): Promise<string | undefined> {
+  const row: { id: string } | undefined = await db('donations').where({ stripe_invoice_id: invoiceId }).first('id');
+  return row?.id;
+}
+
+/** A gift's attribution columns, copied from the row it inherits them from (a membership to its renewals). */
+export function attributionColumnsOf(source: Attribution): Attribution {
+  const columns = {} as Attribution;
+  for (const field of Object.keys(ATTRIBUTION_FIELDS) as AttributionField[]) columns[field] = source[field];
+  return columns;
+}
+
+/**
+ * The pending donation of one invoice, inserted once: the invoice id is
+ * unique, so concurrent or repeated events for one invoice share one row.
+ */
+export async function insertInvoiceDonation(
+  db: Db,
+  columns: Partial<DonationRow> & { stripe_invoice_id: string },
+): Promise<string> {
+  const inserted: { id: string }[] = await db('donations')
+    .insert({ ...columns, status: 'pending' })
+    .onConflict('stripe_invoice_id')
+    .ignore()
+    .returning('id');
+  return inserted[0]?.id ?? (await findDonationIdByInvoice(db, columns.stripe_invoice_id))!;
 }

@@ -1,23 +1,22 @@
 import type { Request, Response } from 'express';
 import type { Db } from '../db/knex';
 import { hashToken, randomToken } from '../lib/tokens';
+import { deleteSession, insertSession, type SessionOwner } from './session-queries';
 
 /**
  * Server-side sessions for donors (`/account`) and staff (`/admin`) in one
  * table. The cookie holds a random token; the table holds only its hash, so a
  * leaked table cannot be replayed.
  */
-export type SessionOwner = { kind: 'donor'; donor_id: string } | { kind: 'admin'; admin_user_id: string };
-
 export async function startSession(db: Db, owner: SessionOwner, ttlMs: number): Promise<{ token: string; expiresAt: Date }> {
   const token = randomToken();
   const expiresAt = new Date(Date.now() + ttlMs);
-  await db('sessions').insert({ ...owner, token_hash: hashToken(token), expires_at: expiresAt });
+  await insertSession(db, owner, hashToken(token), expiresAt);
   return { token, expiresAt };
 }
 
 export async function endSession(db: Db, token: string): Promise<void> {
-  await db('sessions').where({ token_hash: hashToken(token) }).delete();
+  await deleteSession(db, hashToken(token));
 }
 
 export interface SessionCookie {

@@ -57,3 +57,10 @@ export class UpstreamError extends AppError {
     super(message, status, code);
   }
 }
+
+/** A rate limit refused the request; the message says how long to wait. */
+export class TooManyRequestsError extends AppError {
+  constructor(message: string) {
+    super(message, 429, 'rate_limited');
+  }
+}

@@ -2,25 +2,8 @@ import type { Knex } from 'knex';
 import type Stripe from 'stripe';
 import { idOf } from '../stripe/object-id';
 import { queueMembershipEmails } from './membership-emails';
-import { updateMembership, type MembershipRow, type MembershipStatus } from './membership-queries';
-
-/**
- * How settled a status is, to break ties between snapshots taken in the same
- * second (Stripe's timestamps have one-second resolution).
- */
-const STATUS_RANK: Record<MembershipStatus, number> = {
-  pending: 0,
-  abandoned: 1,
-  failed: 1,
-  incomplete: 1,
-  incomplete_expired: 5,
-  trialing: 2,
-  active: 3,
-  past_due: 3,
-  unpaid: 4,
-  paused: 4,
-  canceled: 5,
-};
+import { updateMembership, type MembershipRow } from './membership-queries';
+import { isEnded, MEMBERSHIP_STATUS_RANK, type MembershipStatus } from './membership-status';
 
 
 const at = (seconds: number | null | undefined) => (seconds ? new Date(seconds * 1000) : null);
@@ -50,18 +33,17 @@ export function fieldsFromSubscription(subscription: Stripe.Subscription, curren
   };
 }
 
-const ENDED = new Set<MembershipStatus>(['canceled', 'incomplete_expired']);
-
 /** Whether a status observed at `at` may replace the one we hold. */
 function statusIsNewer(membership: MembershipRow, status: MembershipStatus, at: Date): boolean {
-  if (ENDED.has(membership.status)) {
+  if (isEnded(membership.status)) {
     // Stripe never brings an ended subscription back: a live status after it is stale.
     return status === membership.status;
   }
   if (!membership.status_at) return true;
   const held = membership.status_at.getTime();
   if (at.getTime() !== held) return at.getTime() > held;
-  return STATUS_RANK[status] >= STATUS_RANK[membership.status];
+  // Same second: the more settled status wins (Stripe's timestamps have one-second resolution).
+  return MEMBERSHIP_STATUS_RANK[status] >= MEMBERSHIP_STATUS_RANK[membership.status];
 }
 
 /**
@@ -77,7 +59,7 @@ export async function applySubscriptionSnapshot(
 ): Promise<MembershipRow> {
   const incoming = subscription.status as MembershipStatus;
   // An ended subscription is final in Stripe: a live snapshot after it is stale, fields and all.
-  if (ENDED.has(membership.status) && !ENDED.has(incoming)) return membership;
+  if (isEnded(membership.status) && !isEnded(incoming)) return membership;
   const fieldsNewer = !membership.snapshot_at || takenAt.getTime() >= membership.snapshot_at.getTime();
   const statusNewer = statusIsNewer(membership, incoming, takenAt);
   if (!fieldsNewer && !statusNewer) return membership;

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
-import { GIVEN_STATUSES, netPaidSql } from '../giving/donation-queries';
+import { KEPT_DONATION_STATUSES, netPaidSql } from '../giving/donation-status';
+import { COMMITTED_MEMBERSHIP_STATUSES } from './membership-status';
 import type { Settings } from '../settings/settings';
 
 export interface Level {
@@ -8,8 +9,6 @@ export interface Level {
   min_yearly: number;
 }
 
-/** Memberships that still commit the donor to paying (a failed card is expected to recover). */
-const COMMITTED = ['active', 'trialing', 'past_due'];
 const YEAR_MS = 365 * 86_400_000;
 
 /** The highest level whose yearly minimum `yearly` reaches (levels are sorted, the first starts at 0). */
@@ -34,13 +33,13 @@ export function yearlyGivingQuery(db: Db, now: Date, currency: string, donorIds?
     .select('donor_id', db.raw(`${netPaidSql()} as given`), db.raw('0 as committed'))
     .whereNotNull('donor_id')
     .where({ currency })
-    .whereIn('status', GIVEN_STATUSES)
+    .whereIn('status', KEPT_DONATION_STATUSES)
     .where('paid_at', '>', new Date(now.getTime() - YEAR_MS));
   const committed = db('memberships')
     .select('donor_id', db.raw('0 as given'), db.raw("case when interval = 'month' then amount * 12 else amount end as committed"))
     .whereNotNull('donor_id')
     .where({ currency })
-    .whereIn('status', COMMITTED);
+    .whereIn('status', COMMITTED_MEMBERSHIP_STATUSES);
   if (donorIds) {
     given.whereIn('donor_id', donorIds);
     committed.whereIn('donor_id', donorIds);

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { enqueueEmail } from '../mail/email-outbox';
 import type { MembershipRow } from './membership-queries';
+import { isPaying } from './membership-status';
 
-const LIVE = new Set(['active', 'trialing']);
 
 /**
  * Queues what a member should hear about a change, judged by the state before
@@ -18,7 +18,8 @@ export async function queueMembershipEmails(trx: Knex.Transaction, before: Membe
   const queue = (template: string, dedupeKey: string) =>
     enqueueEmail(trx, { to: donor.email, template, data: { membership_id: after.id }, dedupeKey });
 
-  if (LIVE.has(after.status) && !LIVE.has(before.status) && before.status !== 'past_due') {
+  // Welcome a member who starts paying; a card fixed after a failed payment is no new start.
+  if (isPaying(after.status) && !isPaying(before.status) && before.status !== 'past_due') {
     await queue('member-welcome', `member-welcome:${after.id}`);
   }
   if (after.cancel_at_period_end && !before.cancel_at_period_end && after.status !== 'canceled' && after.current_period_end) {

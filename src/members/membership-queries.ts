@@ -1,21 +1,11 @@
+import { z } from 'zod';
 import type { Db } from '../db/knex';
+import type { Attribution } from '../giving/attribution';
+import type { MembershipInterval, MembershipStatus } from './membership-status';
 
-export type MembershipStatus =
-  | 'pending'
-  | 'abandoned'
-  | 'failed'
-  | 'incomplete'
-  | 'incomplete_expired'
-  | 'trialing'
-  | 'active'
-  | 'past_due'
-  | 'unpaid'
-  | 'canceled'
-  | 'paused';
 
-export type MembershipInterval = 'month' | 'year';
-
-export interface MembershipRow {
+/** A memberships row; its attribution columns are those of giving/attribution.ts. */
+export interface MembershipRow extends Attribution {
   id: string;
   donor_id: string | null;
   stripe_subscription_id: string | null;
@@ -42,19 +32,10 @@ export interface MembershipRow {
   tribute_name: string | null;
   comment: string | null;
   return_to: string | null;
-  article_url: string | null;
-  article_title: string | null;
-  campaign: string | null;
-  utm_source: string | null;
-  utm_medium: string | null;
-  utm_campaign: string | null;
-  utm_content: string | null;
-  referrer: string | null;
-  cta_variant: string | null;
   created_at: Date;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const membershipId = z.uuid();
 
 /**
  * The membership a Stripe object belongs to, locked for the transaction: by
@@ -72,7 +53,7 @@ export async function lockMembershipFor(
       .first();
     if (bySubscription) return bySubscription;
   }
-  if (ids.membershipId && UUID.test(ids.membershipId)) {
+  if (ids.membershipId && membershipId.safeParse(ids.membershipId).success) {
     const byId: MembershipRow | undefined = await db('memberships').where({ id: ids.membershipId }).forUpdate().first();
     // Metadata can be copied by hand in Stripe's dashboard; never let it re-point a membership.
     if (byId && (byId.stripe_subscription_id === null || byId.stripe_subscription_id === ids.subscriptionId)) return byId;
@@ -86,4 +67,26 @@ export async function updateMembership(db: Db, id: string, changes: Partial<Memb
     .update({ ...changes, updated_at: db.fn.now() })
     .returning('*');
   return row as MembershipRow;
+}
+
+/** A membership known only from Stripe (its checkout row unknown): inserted once per subscription. */
+export async function insertMembershipFromStripe(
+  db: Db,
+  row: Pick<MembershipRow, 'stripe_subscription_id' | 'stripe_customer_id' | 'donor_id' | 'status' | 'currency' | 'amount' | 'interval'>,
+): Promise<MembershipRow | null> {
+  const [inserted] = await db('memberships').insert(row).onConflict('stripe_subscription_id').ignore().returning('*');
+  return (inserted as MembershipRow | undefined) ?? null;
+}
+
+/** Where a donor came from before Checkout, for the thank-you page's link back. */
+export async function findMembershipOrigin(
+  db: Db,
+  checkoutSessionId: string,
+): Promise<Pick<MembershipRow, 'return_to' | 'article_title' | 'interval'> | undefined> {
+  return db('memberships').where({ stripe_checkout_session_id: checkoutSessionId }).first('return_to', 'article_title', 'interval');
+}
+
+/** A donor's own membership, by id: how `/account` finds the one a form names. */
+export async function findDonorMembership(db: Db, donorId: string, id: string): Promise<MembershipRow | undefined> {
+  return db('memberships').where({ id, donor_id: donorId }).first();
 }

@@ -1,13 +1,11 @@
 import type { Knex } from 'knex';
-import { lockDonation, type DonationRow, type DonationStatus } from '../giving/donation-queries';
+import { lockDonation, type DonationRow } from '../giving/donation-queries';
+import { isPaid } from '../giving/donation-status';
 import { enqueueEmail } from '../mail/email-outbox';
 import { readSettings } from '../settings/settings';
 import { formatReceiptNumber, takeReceiptSequence, yearInTimeZone } from './receipt-number';
 import { insertReceipt, lockReceiptsForDonation, voidReceipt, type ReceiptKind, type ReceiptRow } from './receipt-queries';
 import { deductibleAmount } from './receipt-wording';
-
-/** Statuses in which money was received; a later dispute does not withdraw a receipt here. */
-const PAID: ReadonlySet<DonationStatus> = new Set(['succeeded', 'partially_refunded', 'refunded']);
 
 export type ReceiptChange =
   | { kind: 'none'; current: ReceiptRow | null }
@@ -36,7 +34,7 @@ export type ReceiptChange =
  */
 export async function issueReceiptForDonation(trx: Knex.Transaction, donationId: string): Promise<ReceiptChange> {
   const donation = await lockDonation(trx, donationId);
-  if (!donation || !PAID.has(donation.status) || !donation.paid_at) return { kind: 'none', current: null };
+  if (!donation || !isPaid(donation.status) || !donation.paid_at) return { kind: 'none', current: null };
   const kept = Math.max(0, (donation.amount_paid ?? donation.amount) - donation.amount_refunded);
 
   const receipts = await lockReceiptsForDonation(trx, donation.id);

@@ -1,16 +1,9 @@
 import type { Knex } from 'knex';
-import { updateDonation, type DonationRow, type DonationStatus } from '../../giving/donation-queries';
-import { issueReceiptForDonation, type ReceiptChange } from '../../receipts/issue-receipt';
-import { donationChangesFromCharge, findChargeForDonation, lockPaymentIntent, type ChargeFacts } from './charge-facts';
-
-/** A payment that went through: the money arrived, whatever happened to it since. */
-export const PAID_STATUSES: ReadonlySet<DonationStatus> = new Set(['succeeded', 'partially_refunded', 'refunded']);
-
-/** succeeded, partially_refunded or refunded, from the paid and (cumulative) refunded amounts. */
-export function statusAfterRefunds(amountPaid: number, amountRefunded: number): DonationStatus {
-  if (amountRefunded <= 0) return 'succeeded';
-  return amountRefunded >= amountPaid ? 'refunded' : 'partially_refunded';
-}
+import { issueReceiptForDonation, type ReceiptChange } from '../receipts/issue-receipt';
+import { donationChangesFromCharge, type ChargeFacts } from './charge-facts';
+import { findChargeForDonation, lockPaymentIntent } from './charge-queries';
+import { updateDonation, type DonationRow } from './donation-queries';
+import { isPaid, statusAfterRefunds } from './donation-status';
 
 export interface Payment {
   amountPaid: number;
@@ -20,9 +13,9 @@ export interface Payment {
 
 /**
  * The one way a donation becomes paid, whichever event reports it (a
- * checkout session today, `invoice.paid` for renewals): it records the
- * payment, folds in any charge facts that arrived first (card, charge id,
- * refunds), and issues the receipt. The caller holds the donation's row lock.
+ * checkout session, `invoice.paid` for memberships): it records the payment,
+ * folds in any charge facts that arrived first (card, charge id, refunds),
+ * and issues the receipt. The caller holds the donation's row lock.
  */
 export async function markDonationSucceeded(
   trx: Knex.Transaction,
@@ -62,7 +55,7 @@ export async function applyChargeToDonation(
 ): Promise<ReceiptChange | null> {
   const changes = donationChangesFromCharge(donation, charge);
   const amountRefunded = changes.amount_refunded ?? donation.amount_refunded;
-  const paid = PAID_STATUSES.has(donation.status);
+  const paid = isPaid(donation.status);
   if (paid) changes.status = statusAfterRefunds(donation.amount_paid ?? donation.amount, amountRefunded);
   const unchanged = (Object.keys(changes) as (keyof DonationRow)[]).every((key) => changes[key] === donation[key]);
   if (!unchanged) await updateDonation(trx, donation.id, changes);

@@ -1,54 +1,6 @@
-import type Stripe from 'stripe';
-import type { Db } from '../../db/knex';
-import type { DonationRow } from '../../giving/donation-queries';
-
-/**
- * What a Stripe charge tells us about a donation: the card it was paid with
- * (for the receipt), its id (for refunds) and how much of it was refunded.
- * Charge events and the event that marks a donation paid arrive in any order,
- * so the facts are kept in `stripe_charges` and merged from either side.
- */
-export interface ChargeFacts {
-  id: string;
-  payment_intent_id: string | null;
-  donation_id: string | null;
-  currency: string;
-  amount: number;
-  /** Cumulative, as Stripe reports it on the charge. */
-  amount_refunded: number;
-  /** Stripe sets this only once the whole charge is refunded. */
-  refunded: boolean;
-  payment_method_type: string | null;
-  card_brand: string | null;
-  card_last4: string | null;
-  created: Date;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const BANK_DEBITS = ['us_bank_account', 'acss_debit', 'au_becs_debit', 'bacs_debit', 'sepa_debit'] as const;
-
-export function chargeFactsFrom(charge: Stripe.Charge): ChargeFacts {
-  const details = charge.payment_method_details;
-  const donationId = charge.metadata?.donation_id;
-  let last4: string | null = details?.card?.last4 ?? null;
-  for (const type of BANK_DEBITS) {
-    if (details?.type === type) last4 = (details[type] as { last4?: string | null } | undefined)?.last4 ?? null;
-  }
-  return {
-    id: charge.id,
-    payment_intent_id: typeof charge.payment_intent === 'string' ? charge.payment_intent : (charge.payment_intent?.id ?? null),
-    donation_id: donationId && UUID.test(donationId) ? donationId : null,
-    currency: charge.currency,
-    amount: charge.amount,
-    amount_refunded: charge.amount_refunded ?? 0,
-    refunded: charge.refunded === true,
-    payment_method_type: details?.type ?? null,
-    card_brand: details?.card?.brand ?? null,
-    card_last4: last4,
-    created: new Date(charge.created * 1000),
-  };
-}
+import type { Db } from '../db/knex';
+import type { ChargeFacts } from './charge-facts';
+import type { DonationRow } from './donation-queries';
 
 /**
  * Merges a charge snapshot into what we hold. Snapshots of one charge arrive
@@ -108,22 +60,6 @@ export async function findChargeForDonation(
     })
     .orderBy('created', 'desc')
     .first();
-}
-
-/** The refunded amount a charge implies, whichever of Stripe's two fields says more. */
-export function refundedAmountOf(charge: ChargeFacts): number {
-  return charge.refunded ? Math.max(charge.amount_refunded, charge.amount) : charge.amount_refunded;
-}
-
-/** Donation columns a charge fills in. The refunded amount only ever grows. */
-export function donationChangesFromCharge(donation: DonationRow, charge: ChargeFacts): Partial<DonationRow> {
-  return {
-    stripe_charge_id: donation.stripe_charge_id ?? charge.id,
-    payment_method_type: charge.payment_method_type ?? donation.payment_method_type,
-    card_brand: charge.card_brand ?? donation.card_brand,
-    card_last4: charge.card_last4 ?? donation.card_last4,
-    amount_refunded: Math.max(donation.amount_refunded, refundedAmountOf(charge)),
-  };
 }
 
 /**
