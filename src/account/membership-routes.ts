@@ -1,18 +1,21 @@
-import express, { Router, type Request } from 'express';
-import type { Knex } from 'knex';
-import Stripe from 'stripe';
+import express, { Router, type Request, type Response } from 'express';
+import type Stripe from 'stripe';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { applySubscriptionSnapshot } from '../members/apply-subscription';
-import { lockMembershipFor } from '../members/membership-queries';
-import { NotFoundError, UpstreamError, ValidationError } from '../lib/errors';
+import type { Db } from '../db/knex';
+import { validate, validateOr } from '../http/validate';
+import { NotFoundError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import { formatMoney, parseMajorAmount } from '../lib/money';
-import type { MembershipRow } from '../members/membership-queries';
+import { applySubscriptionFromStripe } from '../members/apply-subscription';
+import { findDonorMembership, type MembershipRow } from '../members/membership-queries';
+import { isEnded } from '../members/membership-status';
 import type { SettingsCache } from '../settings/settings';
+import { callStripe, type StripeFailureMessages } from '../stripe/call-stripe';
+import { loadAccountView } from './account-view';
 
 export interface MembershipActionDeps {
-  db: Knex;
+  db: Db;
   stripe: Stripe;
   settings: SettingsCache;
   baseUrl: string;
@@ -24,6 +27,13 @@ const FEEDBACK = ['too_expensive', 'unused', 'switched_service', 'customer_servi
 const cancelForm = z.object({
   feedback: z.enum(FEEDBACK).optional().or(z.literal('').transform(() => undefined)),
   comment: z.string().max(500, 'Keep the reason under 500 characters').optional(),
+});
+
+const idParam = z.object({ id: z.uuid() });
+
+const failures = (action: string): StripeFailureMessages => ({
+  unavailable: `We could not ${action} right now. Nothing was changed; please try again in a few minutes.`,
+  failed: `We could not ${action} right now. Nothing was changed; please try again in a few minutes.`,
 });
 
 /**
@@ -42,13 +52,11 @@ export function membershipActionsRouter(deps: MembershipActionDeps): Router {
     const raw = typeof req.body?.amount === 'string' ? req.body.amount : '';
     const amount = parseMajorAmount(raw);
     if (amount === null || amount < giving.min_amount || amount > giving.max_amount) {
-      throw new ValidationError(
-        [{ field: 'amount', message: `Enter an amount between ${formatMoney(giving.min_amount, giving.currency)} and ${formatMoney(giving.max_amount, giving.currency)}` }],
-        'That amount will not work',
-      );
+      const message = `Enter an amount between ${formatMoney(giving.min_amount, giving.currency)} and ${formatMoney(giving.max_amount, giving.currency)}`;
+      return renderAccountWithError(deps, req, res, { membershipId: membership.id, value: raw, message });
     }
     if (amount === membership.amount) return res.redirect(303, '/account');
-    const updated = await callStripe(req, 'change the amount', async () => {
+    const updated = await callStripe(req.log, 'change membership amount', failures('change the amount'), async () => {
       const subscription = await deps.stripe.subscriptions.retrieve(membership.stripe_subscription_id!);
       const item = subscription.items.data[0]!;
       const params: Stripe.SubscriptionUpdateParams = {
@@ -68,26 +76,25 @@ export function membershipActionsRouter(deps: MembershipActionDeps): Router {
       };
       return deps.stripe.subscriptions.update(subscription.id, params, { idempotencyKey: changeKey('amount', membership, params) });
     });
-    await showNow(deps.db, updated);
+    await applySubscriptionFromStripe(deps.db, updated);
     res.redirect(303, '/account?changed=amount');
   });
 
   router.post('/account/memberships/:id/cancel', form, async (req, res) => {
     const membership = await ownMembership(deps.db, req);
-    const parsed = cancelForm.safeParse(req.body ?? {});
-    if (!parsed.success) throw new ValidationError([{ field: 'comment', message: parsed.error.issues[0]!.message }]);
+    const reason = validate(cancelForm, req.body, 'That cancellation could not be read');
     if (membership.cancel_at_period_end) return res.redirect(303, '/account');
     const params: Stripe.SubscriptionUpdateParams = {
       cancel_at_period_end: true,
       cancellation_details: {
-        ...(parsed.data.feedback ? { feedback: parsed.data.feedback } : {}),
-        ...(parsed.data.comment?.trim() ? { comment: parsed.data.comment.trim() } : {}),
+        ...(reason.feedback ? { feedback: reason.feedback } : {}),
+        ...(reason.comment?.trim() ? { comment: reason.comment.trim() } : {}),
       },
     };
-    const updated = await callStripe(req, 'cancel', () =>
+    const updated = await callStripe(req.log, 'cancel membership', failures('cancel'), () =>
       deps.stripe.subscriptions.update(membership.stripe_subscription_id!, params, { idempotencyKey: changeKey('cancel', membership, params) }),
     );
-    await showNow(deps.db, updated);
+    await applySubscriptionFromStripe(deps.db, updated);
     res.redirect(303, '/account?changed=cancel');
   });
 
@@ -95,10 +102,10 @@ export function membershipActionsRouter(deps: MembershipActionDeps): Router {
     const membership = await ownMembership(deps.db, req);
     if (!membership.cancel_at_period_end) return res.redirect(303, '/account');
     const params: Stripe.SubscriptionUpdateParams = { cancel_at_period_end: false };
-    const updated = await callStripe(req, 'resume', () =>
+    const updated = await callStripe(req.log, 'resume membership', failures('resume'), () =>
       deps.stripe.subscriptions.update(membership.stripe_subscription_id!, params, { idempotencyKey: changeKey('resume', membership, params) }),
     );
-    await showNow(deps.db, updated);
+    await applySubscriptionFromStripe(deps.db, updated);
     res.redirect(303, '/account?changed=resume');
   });
 
@@ -108,7 +115,7 @@ export function membershipActionsRouter(deps: MembershipActionDeps): Router {
     // portal must open on that one, or a card update would not reach it.
     const customer = membership.stripe_customer_id;
     if (!customer) throw new NotFoundError('There is no card on file to update.');
-    const session = await callStripe(req, 'open billing', () =>
+    const session = await callStripe(req.log, 'open billing portal', failures('open billing'), () =>
       deps.stripe.billingPortal.sessions.create(
         { customer, return_url: `${deps.baseUrl}/account` },
         // A portal session moves no money; the key covers the SDK's own retries of this request.
@@ -121,6 +128,17 @@ export function membershipActionsRouter(deps: MembershipActionDeps): Router {
   return router;
 }
 
+/** The account page again, as a 422, with the amount the member typed and what is wrong with it. */
+async function renderAccountWithError(
+  deps: MembershipActionDeps,
+  req: Request,
+  res: Response,
+  amountError: { membershipId: string; value: string; message: string },
+) {
+  const view = await loadAccountView(deps.db, req.donorId!, await deps.settings.get());
+  res.status(422).render('account/account', { ...view, title: `Error: ${view.title}`, notice: null, amountError });
+}
+
 /**
  * One key per membership, change and request body, taken against the state we
  * hold: a double-click replays the first answer; a different request (another
@@ -131,40 +149,10 @@ function changeKey(change: string, membership: MembershipRow, params: object): s
   return `membership-${change}-${membership.id}-${membership.snapshot_at?.getTime() ?? 0}-${digest}`;
 }
 
-/**
- * Applies the subscription Stripe returned, so the page the member lands on
- * shows the change; the webhook that follows carries the same snapshot and
- * changes nothing more.
- */
-async function showNow(db: Knex, subscription: Stripe.Subscription): Promise<void> {
-  await db.transaction(async (trx) => {
-    const locked = await lockMembershipFor(trx, { subscriptionId: subscription.id });
-    if (locked) await applySubscriptionSnapshot(trx, locked, subscription, new Date());
-  });
-}
-
-const idParam = z.object({ id: z.uuid() });
-
 /** The membership in the URL, if it belongs to the signed-in donor and Stripe bills it. */
-async function ownMembership(db: Knex, req: Request): Promise<MembershipRow> {
-  const params = idParam.safeParse(req.params);
-  if (!params.success || !req.donorId) throw new NotFoundError('No such membership');
-  const membership: MembershipRow | undefined = await db('memberships').where({ id: params.data.id, donor_id: req.donorId }).first();
-  if (!membership?.stripe_subscription_id || membership.status === 'canceled') throw new NotFoundError('No such membership');
+async function ownMembership(db: Db, req: Request): Promise<MembershipRow> {
+  const { id } = validateOr(idParam, req.params, new NotFoundError('No such membership'));
+  const membership = req.donorId ? await findDonorMembership(db, req.donorId, id) : undefined;
+  if (!membership?.stripe_subscription_id || isEnded(membership.status)) throw new NotFoundError('No such membership');
   return membership;
 }
-
-async function callStripe<T>(req: Request, action: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (!(error instanceof Stripe.errors.StripeError)) throw error;
-    req.log.error({ action, stripe_error_type: error.type, stripe_code: error.code }, 'membership change failed');
-    throw new UpstreamError(
-      `We could not ${action} right now. Nothing was changed; please try again in a few minutes.`,
-      error.type === 'StripeConnectionError' ? 503 : 502,
-      'payments_failed',
-    );
-  }
-}
-

@@ -1,20 +1,22 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import type Stripe from 'stripe';
-import { z } from 'zod';
 import type { Logger } from '../lib/logger';
 import { isEmailAddress } from '../lib/email-address';
 import { endSession } from '../http/sessions';
 import { refuseCrossSitePosts } from '../http/same-origin-posts';
 import { NotFoundError, TooManyRequestsError } from '../lib/errors';
-import { hitRateLimit } from '../lib/rate-limit';
+import { hitRateLimit } from '../lib/rate-limit-queries';
 import { hashToken } from '../lib/tokens';
 import { renderReceiptPdf } from '../receipts/receipt-pdf';
+import { findReceiptIdByNumber } from '../receipts/receipt-queries';
+import { receiptFile } from '../receipts/receipt-number';
+import { validateOr } from '../http/validate';
 import { loadReceiptView } from '../receipts/receipt-view';
 import { renderStatementPdf } from '../receipts/statement-pdf';
 import { currentStatementView } from '../receipts/year-end-view';
 import type { SettingsCache } from '../settings/settings';
-import { accountPageModel } from './account-page-model';
+import { loadAccountView } from './account-view';
 import { membershipActionsRouter } from './membership-routes';
 import { createDonorSession, donorSessionCookie, findDonorSession } from './sessions';
 import { checkSignInLink, consumeSignInLink, requestSignInLink } from './sign-in-links';
@@ -76,7 +78,7 @@ export function accountRouter(deps: AccountDeps): Router {
     if (!req.donorId) return res.render('account/sign-in', { title: 'Sign in to your account', email: '', error: null });
     const settings = await deps.settings.get();
     const changed = typeof req.query.changed === 'string' ? CHANGE_NOTICE[req.query.changed] ?? null : null;
-    res.render('account/account', { ...(await accountPageModel(deps.db, req.donorId, settings)), notice: changed });
+    res.render('account/account', { ...(await loadAccountView(deps.db, req.donorId, settings)), notice: changed, amountError: null });
   });
 
   router.post('/account/sign-in', form, async (req, res) => {
@@ -95,20 +97,18 @@ export function accountRouter(deps: AccountDeps): Router {
     res.render('account/check-email', { title: 'Check your email' });
   });
 
-  const tokenQuery = z.object({ token: z.string().max(200) });
-
   router.get('/account/verify', async (req, res) => {
-    const parsed = tokenQuery.safeParse(req.query);
-    const check = parsed.success ? await checkSignInLink(deps.db, parsed.data.token) : ({ ok: false, reason: 'malformed' } as const);
+    const token = linkToken(req.query);
+    const check = token ? await checkSignInLink(deps.db, token) : ({ ok: false, reason: 'malformed' } as const);
     if (!check.ok) return linkProblem(res, check.reason);
     // A page with a button rather than signing in on GET: mail scanners open
     // links to inspect them, and would otherwise use up the single-use link.
-    res.render('account/confirm', { title: 'Sign in', token: parsed.data!.token });
+    res.render('account/confirm', { title: 'Sign in', token });
   });
 
   router.post('/account/verify', form, async (req, res) => {
-    const parsed = tokenQuery.safeParse(req.body ?? {});
-    const check = parsed.success ? await consumeSignInLink(deps.db, parsed.data.token) : ({ ok: false, reason: 'malformed' } as const);
+    const token = linkToken(req.body);
+    const check = token ? await consumeSignInLink(deps.db, token) : ({ ok: false, reason: 'malformed' } as const);
     if (!check.ok) return linkProblem(res, check.reason);
     const session = await createDonorSession(deps.db, check.donorId);
     cookie.set(res, session.token, session.expiresAt);
@@ -123,11 +123,10 @@ export function accountRouter(deps: AccountDeps): Router {
   });
 
   router.get('/account/receipts/:number', requireDonor, async (req, res) => {
-    const number = /^(\d{4}-\d{6})\.pdf$/.exec(String(req.params.number))?.[1];
-    if (!number) throw new NotFoundError('No such receipt');
-    const receipt: { id: string } | undefined = await deps.db('receipts').where({ number, donor_id: req.donorId }).first('id');
-    if (!receipt) throw new NotFoundError('No such receipt');
-    const view = await loadReceiptView(deps.db, receipt.id, await deps.settings.get());
+    const { number } = validateOr(receiptFile, req.params, new NotFoundError('No such receipt'));
+    const receiptId = await findReceiptIdByNumber(deps.db, number, req.donorId);
+    if (!receiptId) throw new NotFoundError('No such receipt');
+    const view = await loadReceiptView(deps.db, receiptId, await deps.settings.get());
     sendPdf(res, view.pdfFilename, await renderReceiptPdf(view));
   });
 
@@ -140,6 +139,12 @@ export function accountRouter(deps: AccountDeps): Router {
   });
 
   return router;
+}
+
+/** The token of a sign-in link, from the query (the emailed link) or the confirm form. */
+function linkToken(input: unknown): string | null {
+  const token = (input as { token?: unknown } | undefined)?.token;
+  return typeof token === 'string' && token.length <= 200 ? token : null;
 }
 
 function linkProblem(res: Response, reason: keyof typeof LINK_PROBLEM) {

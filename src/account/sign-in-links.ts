@@ -1,8 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
-import { enqueueEmail } from '../mail/email-outbox';
+import { enqueueEmail } from '../mail/outbox-queries';
 import { derivedToken, hashToken, sameToken } from '../lib/tokens';
+import {
+  countSignInLinksSince,
+  findDonorBySignInAddress,
+  findSignInLink,
+  insertSignInLink,
+  lockDonorForSignIn,
+  markSignInLinkUsed,
+} from './sign-in-link-queries';
 
 export const SIGN_IN_LINK_TTL_MS = 30 * 60 * 1000;
 /** Links one donor may be sent per quarter hour; more requests get the same answer and no email. */
@@ -25,21 +34,13 @@ export function signInUrl(baseUrl: string, linkKey: string, tokenId: string): st
  * gives.
  */
 export async function requestSignInLink(db: Knex, linkKey: string, email: string): Promise<void> {
-  const donor: { id: string; email: string } | undefined = await db('donors')
-    .whereRaw('lower(email) = lower(?)', [email])
-    .whereNull('anonymized_at')
-    .first('id', 'email');
+  const donor = await findDonorBySignInAddress(db, email);
   if (!donor) return;
   await db.transaction(async (trx) => {
-    // Serialises concurrent requests for one donor so the per-donor limit holds.
-    await trx('donors').where({ id: donor.id }).forUpdate().first('id');
-    const recent = await trx('login_tokens')
-      .where({ donor_id: donor.id })
-      .where('created_at', '>', new Date(Date.now() - DONOR_WINDOW_MS))
-      .count({ n: '*' });
-    if (Number(recent[0]!.n) >= LINKS_PER_DONOR) return;
+    await lockDonorForSignIn(trx, donor.id);
+    if ((await countSignInLinksSince(trx, donor.id, new Date(Date.now() - DONOR_WINDOW_MS))) >= LINKS_PER_DONOR) return;
     const id = randomUUID();
-    await trx('login_tokens').insert({
+    await insertSignInLink(trx, {
       id,
       donor_id: donor.id,
       token_hash: hashToken(signInSecret(linkKey, id)),
@@ -54,17 +55,17 @@ export async function requestSignInLink(db: Knex, linkKey: string, email: string
   });
 }
 
-const TOKEN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([A-Za-z0-9_-]{43})$/;
+/** A link's token: its row id, a dot, and the 43-character secret derived from it. */
+const TOKEN = z.tuple([z.uuid(), z.string().regex(/^[A-Za-z0-9_-]{43}$/)]);
 
 export type LinkCheck = { ok: true; tokenId: string; donorId: string } | { ok: false; reason: 'malformed' | 'invalid' | 'expired' | 'used' };
 
 /** Checks a link without using it up (the page it opens asks the donor to confirm). */
 export async function checkSignInLink(db: Db, token: string): Promise<LinkCheck> {
-  const match = TOKEN.exec(token);
-  if (!match) return { ok: false, reason: 'malformed' };
-  const [, id, secret] = match as unknown as [string, string, string];
-  const row: { id: string; donor_id: string; token_hash: string; expires_at: Date; used_at: Date | null } | undefined =
-    await db('login_tokens').where({ id }).first();
+  const parsed = TOKEN.safeParse(token.split('.'));
+  if (!parsed.success) return { ok: false, reason: 'malformed' };
+  const [id, secret] = parsed.data;
+  const row = await findSignInLink(db, id);
   if (!row || !sameToken(row.token_hash, hashToken(secret))) return { ok: false, reason: 'invalid' };
   if (row.used_at) return { ok: false, reason: 'used' };
   if (row.expires_at.getTime() <= Date.now()) return { ok: false, reason: 'expired' };
@@ -78,11 +79,5 @@ export async function checkSignInLink(db: Db, token: string): Promise<LinkCheck>
 export async function consumeSignInLink(db: Db, token: string): Promise<LinkCheck> {
   const check = await checkSignInLink(db, token);
   if (!check.ok) return check;
-  const used = await db('login_tokens')
-    .where({ id: check.tokenId })
-    .whereNull('used_at')
-    .where('expires_at', '>', db.fn.now())
-    .update({ used_at: db.fn.now() })
-    .returning('id');
-  return used.length === 1 ? check : { ok: false, reason: 'used' };
+  return (await markSignInLinkUsed(db, check.tokenId)) ? check : { ok: false, reason: 'used' };
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/knex';
 import { endSession } from '../http/sessions';
 import { NotFoundError, TooManyRequestsError, ValidationError } from '../lib/errors';
-import { clearRateLimit, hitRateLimit, rateLimitReached } from '../lib/rate-limit';
+import { clearRateLimit, hitRateLimit, rateLimitReached } from '../lib/rate-limit-queries';
 import { printable } from '../lib/text';
 import { hashToken, sameToken } from '../lib/tokens';
 import { recordAudit } from './audit-log';

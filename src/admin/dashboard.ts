@@ -1,7 +1,7 @@
 import type { Db } from '../db/knex';
 import { KEPT_DONATION_STATUSES as GIVEN_STATUSES, netPaidSql } from '../giving/donation-status';
 import { formatMoney } from '../lib/money';
-import { yearlyGivingQuery } from '../members/levels';
+import { yearlyGivingQuery } from '../members/level-queries';
 import { formatDateInTimeZone } from '../receipts/receipt-view';
 import type { Settings } from '../settings/settings';
 import { STARTED_MEMBERSHIP_STATUSES } from './membership-labels';

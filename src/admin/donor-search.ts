@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Db } from '../db/knex';
 import { formatMoney } from '../lib/money';
-import { levelFor, levelRange, yearlyGivingQuery } from '../members/levels';
+import { levelFor, levelRange } from '../members/levels';
+import { yearlyGivingQuery } from '../members/level-queries';
 import { formatDateInTimeZone } from '../receipts/receipt-view';
 import type { Settings } from '../settings/settings';
 import { LIVE_MEMBERSHIP_STATUSES, membershipSummary, STARTED_MEMBERSHIP_STATUSES, type MembershipSummaryRow } from './membership-labels';

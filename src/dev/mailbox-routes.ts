@@ -1,13 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/knex';
+import { validateOr } from '../http/validate';
 import { NotFoundError } from '../lib/errors';
-
-interface StoredAttachment {
-  filename: string;
-  contentType: string;
-  content: string;
-}
+import { findMailboxMessage, listMailboxMessages } from './mailbox-queries';
 
 const idParam = z.object({ id: z.uuid() });
 const attachmentParam = idParam.extend({ index: z.coerce.number().int().min(0).max(99) });
@@ -20,16 +16,13 @@ export function devMailboxRouter(db: Db): Router {
   const router = Router();
 
   router.get('/dev/mailbox', async (_req, res) => {
-    const messages = await db('dev_mailbox')
-      .select('id', 'to_address', 'subject', 'received_at', db.raw('jsonb_array_length(attachments) as attachment_count'))
-      .orderBy('received_at', 'desc')
-      .limit(200);
+    const messages = await listMailboxMessages(db, 200);
     res.render('dev/mailbox', { title: 'Local mailbox', messages });
   });
 
   router.get('/dev/mailbox/:id', async (req, res) => {
     const message = await findMessage(db, req.params);
-    const attachments = (message.attachments as StoredAttachment[]).map((a, index) => ({
+    const attachments = message.attachments.map((a, index) => ({
       index,
       filename: a.filename,
       contentType: a.contentType,
@@ -46,10 +39,9 @@ export function devMailboxRouter(db: Db): Router {
   });
 
   router.get('/dev/mailbox/:id/attachments/:index', async (req, res) => {
-    const params = attachmentParam.safeParse(req.params);
-    if (!params.success) throw new NotFoundError('No such attachment');
-    const message = await findMessage(db, params.data);
-    const attachment = (message.attachments as StoredAttachment[])[params.data.index];
+    const params = validateOr(attachmentParam, req.params, new NotFoundError('No such attachment'));
+    const message = await findMessage(db, params);
+    const attachment = message.attachments[params.index];
     if (!attachment) throw new NotFoundError('No such attachment');
     res.type(attachment.contentType);
     res.attachment(attachment.filename);
@@ -60,9 +52,8 @@ export function devMailboxRouter(db: Db): Router {
 }
 
 async function findMessage(db: Db, params: unknown) {
-  const parsed = idParam.safeParse(params);
-  if (!parsed.success) throw new NotFoundError('No such message');
-  const message = await db('dev_mailbox').where({ id: parsed.data.id }).first();
+  const { id } = validateOr(idParam, params, new NotFoundError('No such message'));
+  const message = await findMailboxMessage(db, id);
   if (!message) throw new NotFoundError('No such message');
   return message;
 }

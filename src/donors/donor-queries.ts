@@ -101,3 +101,11 @@ export async function updateDonor(db: Db, id: string, changes: Record<string, un
     .where({ id })
     .update({ ...changes, updated_at: db.fn.now() });
 }
+
+/** The name a receipt or statement is made out to, and whether the donor was anonymized. */
+export async function findDonorNameForDocuments(
+  db: Db,
+  donorId: string,
+): Promise<{ name: string | null; email: string; anonymized_at: Date | null } | undefined> {
+  return db('donors').where({ id: donorId }).first('name', 'email', 'anonymized_at');
+}

@@ -1,13 +1,17 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { Db } from '../db/knex';
 import { UpstreamError } from '../lib/errors';
+import { callStripe, stripeErrorType } from '../stripe/call-stripe';
 import type { Logger } from '../lib/logger';
 import { formatMoney, toMajorString } from '../lib/money';
 import type { Settings } from '../settings/settings';
 import type { DonationRequest } from './donation-form';
 import { attachCheckoutSession, insertPendingDonation, markCheckoutFailed } from './donation-queries';
 
-const StripeError = Stripe.errors.StripeError;
+const CHECKOUT_FAILURES = {
+  unavailable: 'Our payment processor is not answering right now.',
+  failed: 'Our payment processor could not start your donation.',
+};
 
 /** Marks our objects in a Stripe account that other tools may share. */
 export const METADATA_SOURCE = 'sustain';
@@ -51,23 +55,14 @@ export async function openCheckoutSession(
 ): Promise<Stripe.Checkout.Session> {
   let session: Stripe.Checkout.Session;
   try {
-    session = await deps.stripe.checkout.sessions.create(params, { idempotencyKey });
-  } catch (error) {
-    if (!(error instanceof StripeError)) {
-      // Our bug, not Stripe's answer: the attempt is dead either way, but the
-      // error goes to the error handler with its stack.
-      await markFailed('checkout_create:internal_error');
-      throw error;
-    }
-    const kind = error.type;
-    await markFailed(`checkout_create:${kind}`);
-    deps.logger.error(
-      { idempotency_key: idempotencyKey, stripe_error_type: kind, stripe_code: error.code, status: error.statusCode },
-      'could not create checkout session',
+    session = await callStripe(deps.logger, 'create checkout session', CHECKOUT_FAILURES, () =>
+      deps.stripe.checkout.sessions.create(params, { idempotencyKey }),
     );
-    throw kind === 'StripeConnectionError' || kind === 'StripeRateLimitError'
-      ? new UpstreamError('Our payment processor is not answering right now.', 503, 'payments_unavailable')
-      : new UpstreamError('Our payment processor could not start your donation.', 502, 'payments_failed');
+  } catch (error) {
+    // The attempt is dead either way; our own bug (not an UpstreamError) still
+    // reaches the error handler with its stack.
+    await markFailed(`checkout_create:${stripeErrorType(error) ?? 'internal_error'}`);
+    throw error;
   }
   if (!session.url) throw new UpstreamError('Our payment processor returned no payment page.', 502, 'payments_failed');
   return session;

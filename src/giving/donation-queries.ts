@@ -156,3 +156,7 @@ export async function insertInvoiceDonation(
     .returning('id');
   return inserted[0]?.id ?? (await findDonationIdByInvoice(db, columns.stripe_invoice_id))!;
 }
+
+export async function findDonation(db: Db, id: string): Promise<DonationRow | undefined> {
+  return db('donations').where({ id }).first();
+}

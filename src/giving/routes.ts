@@ -2,7 +2,10 @@ import express, { Router, type Request, type Response } from 'express';
 import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { Db } from '../db/knex';
-import { BadRequestError, NotFoundError, UpstreamError, type FieldError } from '../lib/errors';
+import { validateOr } from '../http/validate';
+import { BadRequestError, UpstreamError, type FieldError } from '../lib/errors';
+import { findMembershipOrigin } from '../members/membership-queries';
+import { callStripe } from '../stripe/call-stripe';
 import type { Logger } from '../lib/logger';
 import type { SettingsCache } from '../settings/settings';
 import { createMembershipCheckout } from '../members/create-membership-checkout';
@@ -20,6 +23,12 @@ export interface GivingDeps {
   baseUrl: string;
   isAllowedReturn: (url: string) => boolean;
 }
+
+const THANKS_FAILURES = {
+  unavailable: 'We could not confirm your donation just now. If you completed payment, your receipt is on its way.',
+  failed: 'We could not confirm your donation just now. If you completed payment, your receipt is on its way.',
+  notFound: 'We could not find that donation.',
+};
 
 const thanksQuery = z.object({
   session_id: z
@@ -63,28 +72,18 @@ export function givingRouter(deps: GivingDeps): Router {
   });
 
   router.get('/donate/thanks', async (req: Request, res: Response) => {
-    const query = thanksQuery.safeParse(req.query);
-    if (!query.success) throw new BadRequestError(query.error.issues[0]?.message ?? 'Bad session id', 'invalid_session_id');
-    const sessionId = query.data.session_id;
+    const { session_id: sessionId } = validateOr(
+      thanksQuery,
+      req.query,
+      new BadRequestError('session_id is missing or is not a Checkout Session id', 'invalid_session_id'),
+    );
     const settings = await deps.settings.get();
-    let session: Stripe.Checkout.Session;
-    try {
-      // Read-only: the webhook records the gift; this page only reports it.
-      session = await deps.stripe.checkout.sessions.retrieve(sessionId);
-    } catch (error) {
-      const stripeError = error as Stripe.errors.StripeError;
-      if (stripeError?.statusCode === 404) throw new NotFoundError('We could not find that donation.');
-      req.log.error({ stripe_error_type: stripeError?.type }, 'could not read checkout session');
-      throw new UpstreamError(
-        'We could not confirm your donation just now. If you completed payment, your receipt is on its way.',
-        503,
-        'payments_unavailable',
-      );
-    }
+    // Read-only: the webhook records the gift; this page only reports it.
+    const session = await callStripe(req.log, 'read checkout session', THANKS_FAILURES, () => deps.stripe.checkout.sessions.retrieve(sessionId));
     // Where the donor came from (for the link back) is on our row: the donation, or the membership.
     const origin =
       session.mode === 'subscription'
-        ? await deps.db('memberships').where({ stripe_checkout_session_id: session.id }).first('return_to', 'article_title', 'interval')
+        ? await findMembershipOrigin(deps.db, session.id)
         : await findDonationByCheckoutSession(deps.db, session.id);
     res.render('giving/thanks', thanksPageModel(settings, session, origin ?? null, deps.isAllowedReturn));
   });

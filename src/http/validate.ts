@@ -23,3 +23,13 @@ export function fieldErrors(error: z.ZodError, options: { prefixField?: boolean 
   }
   return fields;
 }
+
+/**
+ * The same parse, failing with the caller's error: a malformed id in a path
+ * names no record, so it is a 404 like an unknown one, not a 422.
+ */
+export function validateOr<Schema extends z.ZodType>(schema: Schema, input: unknown, error: Error): z.output<Schema> {
+  const parsed = schema.safeParse(input ?? {});
+  if (parsed.success) return parsed.data;
+  throw error;
+}

@@ -1,3 +1,6 @@
+import { deleteSignInLinksExpiredBefore } from '../account/sign-in-link-queries';
+import { deleteExpiredSessions } from '../http/session-queries';
+import { deleteRateLimitWindowsBefore } from '../lib/rate-limit-queries';
 import type { ScheduledJob } from './scheduler';
 
 const DAY_MS = 86_400_000;
@@ -14,9 +17,9 @@ export const expiredRecordsJob: ScheduledJob = {
   isDue: () => true,
   async run(db, now, _settings, logger) {
     const dayAgo = new Date(now.getTime() - DAY_MS);
-    const sessions = await db('sessions').where('expires_at', '<', now).delete();
-    const links = await db('login_tokens').where('expires_at', '<', dayAgo).delete();
-    const windows = await db('rate_limits').where('window_start', '<', dayAgo).delete();
+    const sessions = await deleteExpiredSessions(db, now);
+    const links = await deleteSignInLinksExpiredBefore(db, dayAgo);
+    const windows = await deleteRateLimitWindowsBefore(db, dayAgo);
     if (sessions + links + windows > 0) logger.info({ sessions, links, windows }, 'expired records deleted');
   },
 };

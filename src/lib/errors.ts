@@ -53,8 +53,9 @@ export class ConflictError extends AppError {
 
 /** A dependency (Stripe, the database) failed; the user may retry later. */
 export class UpstreamError extends AppError {
-  constructor(message: string, status: 502 | 503, code: string) {
+  constructor(message: string, status: 502 | 503, code: string, options: { cause?: unknown } = {}) {
     super(message, status, code);
+    if (options.cause !== undefined) this.cause = options.cause;
   }
 }
 

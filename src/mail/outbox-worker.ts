@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from '../lib/logger';
-import type { OutboxRow } from './email-outbox';
+import { claimDueEmails, markEmailAttemptFailed, markEmailSent, releaseClaimedEmails, type OutboxRow } from './outbox-queries';
 import type { RenderedEmail } from './render';
 import type { MailTransport } from './transport';
 
@@ -91,21 +91,8 @@ export class OutboxWorker {
   }
 
   private async claim(): Promise<OutboxRow[]> {
-    const { db } = this.options;
-    const { rows } = await db.raw(
-      `update email_outbox set status = 'sending', attempts = attempts + 1,
-              locked_until = now() + (? * interval '1 millisecond'), updated_at = now()
-        where id in (
-          select id from email_outbox
-           where (status = 'pending' and next_attempt_at <= now())
-              or (status = 'sending' and locked_until < now())
-           order by next_attempt_at
-           limit ?
-           for update skip locked)
-        returning *`,
-      [this.leaseMs, this.batchSize],
-    );
-    return (rows as OutboxRow[]).sort((a, b) => a.next_attempt_at.getTime() - b.next_attempt_at.getTime());
+    const rows = await claimDueEmails(this.options.db, this.batchSize, this.leaseMs);
+    return rows.sort((a, b) => a.next_attempt_at.getTime() - b.next_attempt_at.getTime());
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
@@ -118,9 +105,7 @@ export class OutboxWorker {
       await this.recordFailure(row, error);
       return;
     }
-    await db('email_outbox')
-      .where({ id: row.id })
-      .update({ status: 'sent', sent_at: db.fn.now(), message_id: messageId, locked_until: null, last_error: null, updated_at: db.fn.now() });
+    await markEmailSent(db, row.id, messageId);
     logger.info({ outbox_id: row.id, template: row.template, attempt: row.attempts }, 'email sent');
   }
 
@@ -129,26 +114,17 @@ export class OutboxWorker {
     // Keep the reason short and free of message content (which holds personal data).
     const reason = describeError(error);
     const exhausted = row.attempts >= row.max_attempts;
-    await db('email_outbox')
-      .where({ id: row.id })
-      .update({
-        status: exhausted ? 'failed' : 'pending',
-        last_error: reason,
-        locked_until: null,
-        next_attempt_at: new Date(Date.now() + (exhausted ? 0 : this.backoffMs(row.attempts))),
-        updated_at: db.fn.now(),
-      });
+    await markEmailAttemptFailed(db, row.id, {
+      reason,
+      exhausted,
+      retryAt: new Date(Date.now() + (exhausted ? 0 : this.backoffMs(row.attempts))),
+    });
     logger.warn({ outbox_id: row.id, template: row.template, attempt: row.attempts, exhausted, reason }, 'email not sent');
   }
 
   /** Rows claimed but not attempted go back to the queue as they were. */
   private async release(rows: OutboxRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    const { db } = this.options;
-    await db('email_outbox')
-      .whereIn('id', rows.map((r) => r.id))
-      .where({ status: 'sending' })
-      .update({ status: 'pending', attempts: db.raw('attempts - 1'), locked_until: null, updated_at: db.fn.now() });
+    await releaseClaimedEmails(this.options.db, rows.map((r) => r.id));
   }
 
   private sleep(ms: number): Promise<void> {

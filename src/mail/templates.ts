@@ -3,7 +3,7 @@ import type { Db } from '../db/knex';
 import { MEMBERSHIP_EMAILS } from '../members/membership-email-templates';
 import { receiptCorrectedEmail, receiptEmail, receiptVoidEmail } from '../receipts/receipt-emails';
 import { yearEndStatementEmail } from '../receipts/year-end-email';
-import type { OutboxRow } from './email-outbox';
+import type { OutboxRow } from './outbox-queries';
 import type { EmailContext, RenderedEmail } from './render';
 
 /**

@@ -1,4 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer';
+import { insertMailboxMessage } from '../dev/mailbox-queries';
 import type { Db } from '../db/knex';
 
 export interface MailAttachment {
@@ -70,20 +71,18 @@ class DevMailboxTransport implements MailTransport {
   constructor(private readonly db: Db) {}
 
   async send(message: OutgoingMessage): Promise<void> {
-    await this.db('dev_mailbox').insert({
+    await insertMailboxMessage(this.db, {
       message_id: message.messageId,
       from_address: message.from,
       to_address: message.to,
       subject: message.subject,
       html: message.html,
       text: message.text,
-      attachments: JSON.stringify(
-        message.attachments.map((a) => ({
-          filename: a.filename,
-          contentType: a.contentType,
-          content: a.content.toString('base64'),
-        })),
-      ),
+      attachments: message.attachments.map((a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        content: a.content.toString('base64'),
+      })),
     });
   }
 

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type Stripe from 'stripe';
 import { idOf } from '../stripe/object-id';
 import { queueMembershipEmails } from './membership-emails';
-import { updateMembership, type MembershipRow } from './membership-queries';
+import { lockMembershipFor, updateMembership, type MembershipRow } from './membership-queries';
 import { isEnded, MEMBERSHIP_STATUS_RANK, type MembershipStatus } from './membership-status';
 
 
@@ -89,4 +89,16 @@ export async function applyStatusHint(
   const after = await updateMembership(trx, membership.id, { ...changes, ...statusChanges });
   await queueMembershipEmails(trx, membership, after);
   return after;
+}
+
+/**
+ * Applies a subscription Stripe just returned to one of our own calls, so the
+ * page the member lands on shows the change; the webhook that follows carries
+ * the same snapshot and changes nothing more. Opens its own transaction.
+ */
+export async function applySubscriptionFromStripe(db: Knex, subscription: Stripe.Subscription): Promise<void> {
+  await db.transaction(async (trx) => {
+    const locked = await lockMembershipFor(trx, { subscriptionId: subscription.id });
+    if (locked) await applySubscriptionSnapshot(trx, locked, subscription, new Date());
+  });
 }

@@ -4,7 +4,7 @@ import type { DonationRequest } from '../giving/donation-form';
 import { giftColumns } from '../giving/donation-queries';
 import { formatMoney } from '../lib/money';
 import type { Settings } from '../settings/settings';
-import type { MembershipRow } from './membership-queries';
+import { attachMembershipCheckoutSession, insertPendingMembership, markMembershipCheckoutFailed } from './membership-queries';
 
 const INTERVAL = { monthly: 'month', annual: 'year' } as const;
 
@@ -21,18 +21,11 @@ export async function createMembershipCheckout(
 ): Promise<{ membershipId: string; url: string }> {
   if (request.frequency === 'once') throw new Error('a one-time gift is not a membership');
   const interval = INTERVAL[request.frequency];
-  const [membership] = (await deps.db('memberships')
-    .insert({
-      status: 'pending',
-      interval,
-      ...giftColumns(request),
-    })
-    .returning('*')) as MembershipRow[];
-  const id = membership!.id;
-  const session = await openCheckoutSession(deps, membershipCheckoutParams(deps.baseUrl, settings, request, id), `membership-checkout-${id}`, async () => {
-    await deps.db('memberships').where({ id, status: 'pending' }).update({ status: 'failed', updated_at: deps.db.fn.now() });
-  });
-  await deps.db('memberships').where({ id }).update({ stripe_checkout_session_id: session.id, updated_at: deps.db.fn.now() });
+  const { id } = await insertPendingMembership(deps.db, { interval, ...giftColumns(request) });
+  const session = await openCheckoutSession(deps, membershipCheckoutParams(deps.baseUrl, settings, request, id), `membership-checkout-${id}`, () =>
+    markMembershipCheckoutFailed(deps.db, id),
+  );
+  await attachMembershipCheckoutSession(deps.db, id, session.id);
   return { membershipId: id, url: session.url! };
 }
 

@@ -4,17 +4,16 @@ import { formatMoney } from '../lib/money';
 import { renderEmailViews, type EmailContext } from '../mail/render';
 import type { EmailTemplate } from '../mail/templates';
 import { formatDateInTimeZone } from '../receipts/receipt-view';
-import type { MembershipRow } from './membership-queries';
+import { findDonorNameForDocuments } from '../donors/donor-queries';
+import { findMembership } from './membership-queries';
 
 const data = z.object({ membership_id: z.uuid() });
 const INTERVAL = { month: 'month', year: 'year' } as const;
 
 async function membershipFacts(db: Db, raw: Record<string, unknown>, ctx: EmailContext) {
-  const membership: MembershipRow | undefined = await db('memberships').where({ id: data.parse(raw).membership_id }).first();
+  const membership = await findMembership(db, data.parse(raw).membership_id);
   if (!membership) throw new Error('membership not found');
-  const donor: { name: string | null } | undefined = membership.donor_id
-    ? await db('donors').where({ id: membership.donor_id }).first('name')
-    : undefined;
+  const donor = membership.donor_id ? await findDonorNameForDocuments(db, membership.donor_id) : undefined;
   const timezone = ctx.settings.organization.timezone;
   return {
     membership: {

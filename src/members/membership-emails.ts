@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { enqueueEmail } from '../mail/email-outbox';
+import { findDonorMailbox } from '../donors/donor-queries';
+import { enqueueEmail } from '../mail/outbox-queries';
 import type { MembershipRow } from './membership-queries';
 import { isPaying } from './membership-status';
 
@@ -11,12 +12,10 @@ import { isPaying } from './membership-status';
  */
 export async function queueMembershipEmails(trx: Knex.Transaction, before: MembershipRow, after: MembershipRow): Promise<void> {
   if (!after.donor_id) return;
-  const donor: { email: string; anonymized_at: Date | null } | undefined = await trx('donors')
-    .where({ id: after.donor_id })
-    .first('email', 'anonymized_at');
-  if (!donor?.email || donor.anonymized_at) return;
+  const to = await findDonorMailbox(trx, after.donor_id);
+  if (!to) return;
   const queue = (template: string, dedupeKey: string) =>
-    enqueueEmail(trx, { to: donor.email, template, data: { membership_id: after.id }, dedupeKey });
+    enqueueEmail(trx, { to, template, data: { membership_id: after.id }, dedupeKey });
 
   // Welcome a member who starts paying; a card fixed after a failed payment is no new start.
   if (isPaying(after.status) && !isPaying(before.status) && before.status !== 'past_due') {
@@ -32,12 +31,10 @@ export async function queueMembershipEmails(trx: Knex.Transaction, before: Membe
 
 export async function queuePaymentFailedEmail(trx: Knex.Transaction, membership: MembershipRow, invoiceId: string): Promise<void> {
   if (!membership.donor_id) return;
-  const donor: { email: string; anonymized_at: Date | null } | undefined = await trx('donors')
-    .where({ id: membership.donor_id })
-    .first('email', 'anonymized_at');
-  if (!donor?.email || donor.anonymized_at) return;
+  const to = await findDonorMailbox(trx, membership.donor_id);
+  if (!to) return;
   await enqueueEmail(trx, {
-    to: donor.email,
+    to,
     template: 'membership-payment-failed',
     data: { membership_id: membership.id, invoice_id: invoiceId },
     dedupeKey: `membership-payment-failed:${invoiceId}`,

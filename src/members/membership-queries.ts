@@ -90,3 +90,23 @@ export async function findMembershipOrigin(
 export async function findDonorMembership(db: Db, donorId: string, id: string): Promise<MembershipRow | undefined> {
   return db('memberships').where({ id, donor_id: donorId }).first();
 }
+
+export async function findMembership(db: Db, id: string): Promise<MembershipRow | undefined> {
+  return db('memberships').where({ id }).first();
+}
+
+export async function insertPendingMembership(db: Db, columns: Partial<MembershipRow>): Promise<MembershipRow> {
+  const [row] = await db('memberships')
+    .insert({ ...columns, status: 'pending' })
+    .returning('*');
+  return row as MembershipRow;
+}
+
+/** A Checkout that could not be opened: the pending row is marked failed, nothing else. */
+export async function markMembershipCheckoutFailed(db: Db, id: string): Promise<void> {
+  await db('memberships').where({ id, status: 'pending' }).update({ status: 'failed', updated_at: db.fn.now() });
+}
+
+export async function attachMembershipCheckoutSession(db: Db, id: string, sessionId: string): Promise<void> {
+  await db('memberships').where({ id }).update({ stripe_checkout_session_id: sessionId, updated_at: db.fn.now() });
+}

@@ -67,6 +67,13 @@ export const MEMBERSHIP_STATUS_LABELS: Readonly<Record<MembershipStatus, string>
   canceled: 'Ended',
 };
 
+/** How a donor reads the status of their own membership on the account page. */
+export const DONOR_MEMBERSHIP_STATUS_LABELS: Readonly<Record<MembershipStatus, string>> = {
+  ...MEMBERSHIP_STATUS_LABELS,
+  incomplete: 'Starting',
+  unpaid: 'Payment failed',
+};
+
 /**
  * How settled a status is, to break ties between snapshots taken in the same
  * second (Stripe's timestamps have one-second resolution).

@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
 import { lockDonation, type DonationRow } from '../giving/donation-queries';
 import { isPaid } from '../giving/donation-status';
-import { enqueueEmail } from '../mail/email-outbox';
+import { findDonorMailbox } from '../donors/donor-queries';
+import { enqueueEmail } from '../mail/outbox-queries';
 import { readSettings } from '../settings/settings';
-import { formatReceiptNumber, takeReceiptSequence, yearInTimeZone } from './receipt-number';
-import { insertReceipt, lockReceiptsForDonation, voidReceipt, type ReceiptKind, type ReceiptRow } from './receipt-queries';
+import { formatReceiptNumber, yearInTimeZone } from './receipt-number';
+import { insertReceipt, lockReceiptsForDonation, takeReceiptSequence, voidReceipt, type ReceiptKind, type ReceiptRow } from './receipt-queries';
 import { deductibleAmount } from './receipt-wording';
 
 export type ReceiptChange =
@@ -99,9 +100,7 @@ async function notify(
   receipt: ReceiptRow,
 ): Promise<void> {
   if (!donation.donor_id) return;
-  const donor: { email: string | null; anonymized_at: Date | null } | undefined = await trx('donors')
-    .where({ id: donation.donor_id })
-    .first('email', 'anonymized_at');
-  if (!donor?.email || donor.anonymized_at) return;
-  await enqueueEmail(trx, { to: donor.email, template, data: { receipt_id: receipt.id }, dedupeKey });
+  const to = await findDonorMailbox(trx, donation.donor_id);
+  if (!to) return;
+  await enqueueEmail(trx, { to, template, data: { receipt_id: receipt.id }, dedupeKey });
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../db/knex';
+import { z } from 'zod';
 import { dateFormatter } from '../lib/date-format';
 
 /**
@@ -32,22 +32,15 @@ export function yearInTimeZone(at: Date, timeZone: string): number {
   return Number(dateFormatter(timeZone, { year: 'numeric' }).format(at));
 }
 
-/**
- * Takes the next sequence number of `year`. Call it inside the transaction that
- * writes the receipt: the upsert locks the year's counter row until that
- * transaction ends, so concurrent issuers queue one behind the other and get
- * consecutive numbers; if the transaction rolls back, so does the increment,
- * and the number is handed to the next issuer. Hence no gaps and no duplicates
- * (which a PostgreSQL sequence would not give: its values survive rollbacks).
- */
-export async function takeReceiptSequence(db: Db, year: number): Promise<number> {
-  const { rows } = await db.raw(
-    `insert into receipt_counters (year, last_sequence) values (?, 1)
-     on conflict (year) do update set last_sequence = receipt_counters.last_sequence + 1
-     returning last_sequence`,
-    [year],
-  );
-  const row = (rows as { last_sequence: number }[])[0];
-  if (!row) throw new Error('receipt counter upsert returned no row');
-  return row.last_sequence;
-}
+/** A receipt's PDF file name in a URL, `2026-000042.pdf`: its number before the extension. */
+export const receiptFile = z
+  .object({ number: z.string(), file: z.string() })
+  .partial()
+  .transform((params, ctx) => {
+    const match = /^(\d{4}-\d{6})\.pdf$/.exec(params.number ?? params.file ?? '');
+    if (!match) {
+      ctx.addIssue({ code: 'custom', message: 'not a receipt file name' });
+      return z.NEVER;
+    }
+    return { number: match[1]! };
+  });

@@ -46,3 +46,31 @@ export async function voidReceipt(db: Db, id: string, reason: VoidReason): Promi
 export async function findReceipt(db: Db, id: string): Promise<ReceiptRow | undefined> {
   return db('receipts').where({ id }).first();
 }
+
+/**
+ * Takes the next sequence number of `year`. Call it inside the transaction that
+ * writes the receipt: the upsert locks the year's counter row until that
+ * transaction ends, so concurrent issuers queue one behind the other and get
+ * consecutive numbers; if the transaction rolls back, so does the increment,
+ * and the number is handed to the next issuer. Hence no gaps and no duplicates
+ * (which a PostgreSQL sequence would not give: its values survive rollbacks).
+ */
+export async function takeReceiptSequence(db: Db, year: number): Promise<number> {
+  const { rows } = await db.raw(
+    `insert into receipt_counters (year, last_sequence) values (?, 1)
+     on conflict (year) do update set last_sequence = receipt_counters.last_sequence + 1
+     returning last_sequence`,
+    [year],
+  );
+  const row = (rows as { last_sequence: number }[])[0];
+  if (!row) throw new Error('receipt counter upsert returned no row');
+  return row.last_sequence;
+}
+
+/** A receipt's id by its number; with a donor, only that donor's receipt. */
+export async function findReceiptIdByNumber(db: Db, number: string, donorId?: string): Promise<string | null> {
+  const query = db('receipts').where({ number });
+  if (donorId) query.where({ donor_id: donorId });
+  const row: { id: string } | undefined = await query.first('id');
+  return row?.id ?? null;
+}

@@ -1,6 +1,7 @@
 import type { Db } from '../db/knex';
 import { dateFormatter } from '../lib/date-format';
-import type { DonationRow } from '../giving/donation-queries';
+import { findDonorNameForDocuments } from '../donors/donor-queries';
+import { findDonation, type DonationRow } from '../giving/donation-queries';
 import { formatMoney } from '../lib/money';
 import type { Settings } from '../settings/settings';
 import { findReceipt, type ReceiptRow } from './receipt-queries';
@@ -51,11 +52,9 @@ export class ReceiptNotFoundError extends Error {
 export async function loadReceiptView(db: Db, receiptId: string, settings: Settings): Promise<ReceiptView> {
   const receipt = await findReceipt(db, receiptId);
   if (!receipt) throw new ReceiptNotFoundError(receiptId);
-  const donation: DonationRow | undefined = await db('donations').where({ id: receipt.donation_id }).first();
+  const donation = await findDonation(db, receipt.donation_id);
   if (!donation) throw new ReceiptNotFoundError(receiptId);
-  const donor: { name: string | null; email: string | null; anonymized_at: Date | null } | undefined = receipt.donor_id
-    ? await db('donors').where({ id: receipt.donor_id }).first('name', 'email', 'anonymized_at')
-    : undefined;
+  const donor = receipt.donor_id ? await findDonorNameForDocuments(db, receipt.donor_id) : undefined;
   const replaced = receipt.replaces_receipt_id ? await findReceipt(db, receipt.replaces_receipt_id) : undefined;
   return buildReceiptView({ receipt, donation, donor: donor ?? null, replaced: replaced ?? null, settings });
 }

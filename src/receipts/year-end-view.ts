@@ -4,7 +4,8 @@ import { formatMoney } from '../lib/money';
 import type { Settings } from '../settings/settings';
 import { formatDateInTimeZone } from './receipt-view';
 import { NO_GOODS_OR_SERVICES, KEEP_FOR_RECORDS, taxStatusLine } from './receipt-wording';
-import { statementGifts, type StatementGift } from './year-end-statements';
+import { findStatement, statementGifts, type StatementGift } from './year-end-queries';
+import { findDonorNameForDocuments } from '../donors/donor-queries';
 
 export interface StatementView {
   id: string;
@@ -36,7 +37,7 @@ export const statementData = z.object({ statement_id: z.uuid() });
 
 /** The statement as issued (totals from the statement row). */
 export async function loadStatementView(db: Db, statementId: string, settings: Settings): Promise<StatementView> {
-  const statement = await db('year_end_statements').where({ id: statementId }).first();
+  const statement = await findStatement(db, statementId);
   if (!statement) throw new Error(`No year-end statement with id ${statementId}`);
   const gifts = await statementGifts(db, statement.donor_id, statement.year);
   return buildStatementView(db, { ...statement, issued_at: statement.issued_at }, gifts, settings);
@@ -84,9 +85,7 @@ async function buildStatementView(
   gifts: StatementGift[],
   settings: Settings,
 ): Promise<StatementView> {
-  const donor: { name: string | null; email: string; anonymized_at: Date | null } | undefined = await db('donors')
-    .where({ id: statement.donor_id })
-    .first('name', 'email', 'anonymized_at');
+  const donor = await findDonorNameForDocuments(db, statement.donor_id);
   const { organization } = settings;
   const money = (minor: number) => formatMoney(minor, statement.currency);
   const anyGoods = gifts.some((g) => g.goods_value > 0);

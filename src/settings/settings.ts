@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { selectSettingRows, upsertSettingRow } from './settings-queries';
 import type { Db } from '../db/knex';
 
 /**
@@ -97,20 +98,14 @@ function isTimeZone(zone: string): boolean {
 }
 
 export async function readSettings(db: Db): Promise<Settings> {
-  const rows: { key: string; value: unknown }[] = await db('settings').select('key', 'value');
-  const raw: Record<string, unknown> = {};
-  for (const row of rows) raw[row.key] = row.value;
-  return settingsSchema.parse(raw);
+  return settingsSchema.parse(await selectSettingRows(db));
 }
 
 export async function writeSetting<K extends keyof Settings>(db: Db, key: K, value: Partial<Settings[K]>): Promise<void> {
   const current = (await readSettings(db))[key];
   // Objects are merged key by key; a list (the levels) is replaced whole.
   const next = settingsSchema.shape[key].parse(Array.isArray(value) ? value : { ...current, ...value });
-  await db('settings')
-    .insert({ key, value: JSON.stringify(next), updated_at: db.fn.now() })
-    .onConflict('key')
-    .merge(['value', 'updated_at']);
+  await upsertSettingRow(db, key, next);
 }
 
 /**

@@ -21,10 +21,16 @@ export interface StripeFailureMessages {
 export function stripeFailure(error: unknown, messages: StripeFailureMessages): Error {
   if (!(error instanceof Stripe.errors.StripeError)) return error instanceof Error ? error : new Error(String(error));
   if (error.type === 'StripeConnectionError' || error.type === 'StripeRateLimitError') {
-    return new UpstreamError(messages.unavailable, 503, 'payments_unavailable');
+    return new UpstreamError(messages.unavailable, 503, 'payments_unavailable', { cause: error });
   }
   if (messages.notFound && (error.statusCode === 404 || error.code === 'resource_missing')) return new NotFoundError(messages.notFound);
-  return new UpstreamError(messages.failed, 502, 'payments_failed');
+  return new UpstreamError(messages.failed, 502, 'payments_failed', { cause: error });
+}
+
+/** The type of the Stripe error behind one of ours (`StripeCardError`...), for the record of a failed attempt. */
+export function stripeErrorType(error: unknown): string | null {
+  const cause = error instanceof Error ? error.cause : undefined;
+  return cause instanceof Stripe.errors.StripeError ? cause.type : null;
 }
 
 /**

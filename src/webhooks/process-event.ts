@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type Stripe from 'stripe';
 import type { Logger } from '../lib/logger';
 import { isRetryableConflict } from '../db/pg-errors';
-import { markEventProcessed, recordEvent } from './event-ledger';
+import { markEventProcessed, recordEvent } from './event-ledger-queries';
 import type { EventHandler } from './handler-types';
 import { EVENT_HANDLERS } from './handlers';
 

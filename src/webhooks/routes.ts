@@ -1,11 +1,17 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import Stripe from 'stripe';
-import { BadRequestError, UpstreamError } from '../lib/errors';
-import { isEventRecorded } from './event-ledger';
+import { BadRequestError } from '../lib/errors';
+import { callStripe } from '../stripe/call-stripe';
+import { isEventRecorded } from './event-ledger-queries';
 import { withIncludableFields } from './includable-fields';
 import { STRIPE_API_VERSION } from '../stripe/client';
 import { processStripeEvent } from './process-event';
+
+const EVENT_FETCH_FAILURES = {
+  unavailable: 'Could not read the event’s objects from Stripe; retry later',
+  failed: 'Could not read the event’s objects from Stripe; retry later',
+};
 
 export interface WebhookDeps {
   db: Knex;
@@ -51,14 +57,9 @@ export function webhookRouter(deps: WebhookDeps): Router {
       res.json({ received: true, result: 'duplicate' });
       return;
     }
-    let complete: Stripe.Event;
-    try {
-      complete = await withIncludableFields(deps.stripe, event);
-    } catch (error) {
-      // Stripe retries a failed delivery, by which time the API answers again.
-      req.log.error({ event_id: event.id, stripe_error_type: (error as Stripe.errors.StripeError)?.type }, 'could not complete event from Stripe');
-      throw new UpstreamError('Could not read the event’s objects from Stripe; retry later', 503, 'stripe_unavailable');
-    }
+    // Before the event's transaction: no network call holds it open. A failure
+    // answers non-2xx, and Stripe retries the delivery, by which time the API answers again.
+    const complete = await callStripe(req.log, 'complete event', EVENT_FETCH_FAILURES, () => withIncludableFields(deps.stripe, event));
     const result = await processStripeEvent(deps.db, complete, req.log);
     res.json({ received: true, result });
   });

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type Stripe from 'stripe';
 import type { Logger } from '../lib/logger';
-import { isEventRecorded } from './event-ledger';
+import { isEventRecorded } from './event-ledger-queries';
 import { withIncludableFields } from './includable-fields';
 import { processStripeEvent } from './process-event';
 

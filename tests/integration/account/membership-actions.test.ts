@@ -156,9 +156,12 @@ describe('/account: a member manages their membership', () => {
     expect(page.headers['referrer-policy']).toBe('same-origin');
   });
 
-  it('refuses a bad amount with 422 and calls nobody', async () => {
+  it('refuses a bad amount with 422 on the account page, next to the field, keeping what was typed, and calls nobody', async () => {
     const res = await request(t.app).post(`/account/memberships/${ids.membershipId}/amount`).set('Cookie', cookie).type('form').send({ amount: '0.5' });
     expect(res.status).toBe(422);
+    expect(res.text).toContain('<title>Error: Your giving');
+    expect(res.text).toMatch(/id="amount-[^"]+-error"><span class="visually-hidden">Error:<\/span> Enter an amount between/);
+    expect(res.text).toMatch(/name="amount" value="0.5" required aria-invalid="true"/);
   });
 
   it('does not let anyone touch a membership that is not theirs', async () => {

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { OutboxRow } from '../../../src/mail/email-outbox';
+import type { OutboxRow } from '../../../src/mail/outbox-queries';
 import { outboxRenderer } from '../../../src/mail/templates';
 import { readSettings } from '../../../src/settings/settings';
 import { TEST_BASE_URL, type TestApp } from '../../support/app';

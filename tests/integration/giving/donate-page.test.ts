@@ -1,8 +1,9 @@
-import nock from 'nock';
 import request from 'supertest';
 import { writeSetting } from '../../../src/settings/settings';
 import { bootTestApp, NEWSROOM_ORIGIN, type TestApp } from '../../support/app';
+import { buildDonation, buildMembership } from '../../support/factories';
 import { checkoutSession } from '../../support/stripe-fixtures';
+import { stubCheckoutSessionRetrieve, stubStripe, stubStripeUnreachable } from '../../support/stripe-stubs';
 
 describe('GET /donate', () => {
   let t: TestApp;
@@ -96,20 +97,13 @@ describe('GET /donate/thanks', () => {
   afterAll(() => t.close());
 
   it('thanks the donor with the amount and links back to the allowed article, writing nothing', async () => {
-    const [donation] = await t
-      .db('donations')
-      .insert({
-        status: 'pending',
-        currency: 'usd',
-        amount: 2606,
-        stripe_checkout_session_id: 'cs_test_thanks1',
-        return_to: `${NEWSROOM_ORIGIN}/2026/11/schools`,
-        article_title: 'Schools budget',
-      })
-      .returning('*');
-    nock('https://api.stripe.com')
-      .get('/v1/checkout/sessions/cs_test_thanks1')
-      .reply(200, checkoutSession({ id: 'cs_test_thanks1', donationId: donation.id, amount_total: 2606 }));
+    const donation = await buildDonation(t.db, {
+      amount: 2606,
+      stripe_checkout_session_id: 'cs_test_thanks1',
+      return_to: `${NEWSROOM_ORIGIN}/2026/11/schools`,
+      article_title: 'Schools budget',
+    });
+    stubCheckoutSessionRetrieve(checkoutSession({ id: 'cs_test_thanks1', donationId: donation.id, amount_total: 2606 }));
     const res = await request(t.app).get('/donate/thanks').query({ session_id: 'cs_test_thanks1' });
     expect(res.status).toBe(200);
     expect(res.text).toContain('Thank you!');
@@ -121,17 +115,13 @@ describe('GET /donate/thanks', () => {
   });
 
   it('welcomes a new member after a subscription checkout, with the link back from the membership', async () => {
-    await t.db('memberships').insert({
-      status: 'pending',
-      currency: 'usd',
+    await buildMembership(t.db, {
       amount: 1500,
       interval: 'year',
       stripe_checkout_session_id: 'cs_test_memberThanks1',
       return_to: `${NEWSROOM_ORIGIN}/story`,
     });
-    nock('https://api.stripe.com')
-      .get('/v1/checkout/sessions/cs_test_memberThanks1')
-      .reply(200, checkoutSession({ id: 'cs_test_memberThanks1', mode: 'subscription', amount_total: 1500 }));
+    stubCheckoutSessionRetrieve(checkoutSession({ id: 'cs_test_memberThanks1', mode: 'subscription', amount_total: 1500 }));
     const res = await request(t.app).get('/donate/thanks').query({ session_id: 'cs_test_memberThanks1' });
     expect(res.status).toBe(200);
     expect(res.text).toContain("You're now a yearly member of Our Newsroom, giving <strong>$15.00</strong> a year.");
@@ -139,16 +129,14 @@ describe('GET /donate/thanks', () => {
   });
 
   it('offers no link back when the donation had no allowed return address', async () => {
-    nock('https://api.stripe.com').get('/v1/checkout/sessions/cs_test_thanks2').reply(200, checkoutSession({ id: 'cs_test_thanks2' }));
+    stubCheckoutSessionRetrieve(checkoutSession({ id: 'cs_test_thanks2' }));
     const res = await request(t.app).get('/donate/thanks').query({ session_id: 'cs_test_thanks2' });
     expect(res.status).toBe(200);
     expect(res.text).not.toContain('Back to');
   });
 
   it('says the payment is processing for a delayed payment method', async () => {
-    nock('https://api.stripe.com')
-      .get('/v1/checkout/sessions/cs_test_thanks3')
-      .reply(200, checkoutSession({ id: 'cs_test_thanks3', payment_status: 'unpaid' }));
+    stubCheckoutSessionRetrieve(checkoutSession({ id: 'cs_test_thanks3', payment_status: 'unpaid' }));
     const res = await request(t.app).get('/donate/thanks').query({ session_id: 'cs_test_thanks3' });
     expect(res.text).toContain('your donation is processing');
   });
@@ -161,16 +149,14 @@ describe('GET /donate/thanks', () => {
   });
 
   it('answers 404 for a session Stripe does not know', async () => {
-    nock('https://api.stripe.com')
-      .get('/v1/checkout/sessions/cs_test_unknown')
-      .reply(404, { error: { type: 'invalid_request_error', code: 'resource_missing', message: 'No such checkout.session' } });
+    stubStripe('get', '/v1/checkout/sessions/cs_test_unknown', [404, { error: { type: 'invalid_request_error', code: 'resource_missing', message: 'No such checkout.session' } }]);
     const res = await request(t.app).get('/donate/thanks').query({ session_id: 'cs_test_unknown' });
     expect(res.status).toBe(404);
     expect(res.text).not.toContain('No such checkout.session');
   });
 
   it('answers 503 with a calm message when Stripe is unreachable', async () => {
-    nock('https://api.stripe.com').get('/v1/checkout/sessions/cs_test_down').replyWithError('connect ECONNREFUSED');
+    stubStripeUnreachable('get', '/v1/checkout/sessions/cs_test_down');
     const res = await request(t.app).get('/donate/thanks').query({ session_id: 'cs_test_down' });
     expect(res.status).toBe(503);
     expect(res.text).toContain('your receipt is on its way');

@@ -1,24 +1,6 @@
-import nock from 'nock';
 import request from 'supertest';
 import { bootTestApp, NEWSROOM_ORIGIN, type TestApp } from '../../support/app';
-
-const STRIPE = 'https://api.stripe.com';
-
-let sessionCounter = 0;
-
-function stubCheckoutCreate(capture: { body?: Record<string, string>; headers?: Record<string, unknown> } = {}) {
-  sessionCounter += 1;
-  const id = `cs_test_created${sessionCounter}`;
-  return nock(STRIPE)
-    .post('/v1/checkout/sessions', (body) => {
-      capture.body = body as Record<string, string>;
-      return true;
-    })
-    .reply(function (_uri, _body) {
-      capture.headers = this.req.headers;
-      return [200, { id, object: 'checkout.session', url: `https://checkout.stripe.com/c/pay/${id}` }];
-    });
-}
+import { stripeError, stubCheckoutSessionCreate, stubStripe, stubStripeUnreachable } from '../../support/stripe-stubs';
 
 describe('POST /donate', () => {
   let t: TestApp;
@@ -95,7 +77,7 @@ describe('POST /donate', () => {
 
   it('opens a Checkout Session with server-computed amounts and our id, then redirects to it', async () => {
     const capture: { body?: Record<string, string>; headers?: Record<string, unknown> } = {};
-    const scope = stubCheckoutCreate(capture);
+    const { scope } = stubCheckoutSessionCreate(capture);
     const res = await request(t.app)
       .post('/donate')
       .type('form')
@@ -166,7 +148,7 @@ describe('POST /donate', () => {
 
   it('charges a preset amount exactly when fees are not covered, and drops a return_to on a foreign origin', async () => {
     const capture: { body?: Record<string, string> } = {};
-    stubCheckoutCreate(capture);
+    stubCheckoutSessionCreate(capture);
     const res = await request(t.app)
       .post('/donate')
       .type('form')
@@ -180,7 +162,7 @@ describe('POST /donate', () => {
 
   it('starts a monthly membership: a pending membership row and a subscription-mode Checkout with our id on the subscription', async () => {
     const capture: { body?: Record<string, string>; headers?: Record<string, unknown> } = {};
-    stubCheckoutCreate(capture);
+    stubCheckoutSessionCreate(capture);
     const res = await request(t.app)
       .post('/donate')
       .type('form')
@@ -216,21 +198,21 @@ describe('POST /donate', () => {
 
   it('bills a yearly membership once a year', async () => {
     const capture: { body?: Record<string, string> } = {};
-    stubCheckoutCreate(capture);
+    stubCheckoutSessionCreate(capture);
     await request(t.app).post('/donate').type('form').send({ amount: '120', frequency: 'annual' });
     expect(capture.body!['line_items[0][price_data][recurring][interval]']).toBe('year');
     expect(await t.db('memberships').first()).toMatchObject({ interval: 'year', amount: 12000 });
   });
 
   it('marks the membership attempt failed when Stripe refuses the session', async () => {
-    nock(STRIPE).post('/v1/checkout/sessions').reply(500, { error: { type: 'api_error', message: 'boom' } });
+    stubStripe('post', '/v1/checkout/sessions', stripeError(500, 'api_error', 'boom'));
     const res = await request(t.app).post('/donate').type('form').send({ amount: '10', frequency: 'monthly' });
     expect(res.status).toBe(502);
     expect(await t.db('memberships').first()).toMatchObject({ status: 'failed' });
   });
 
   it('drops attribution it cannot use instead of refusing the gift', async () => {
-    stubCheckoutCreate();
+    stubCheckoutSessionCreate();
     const res = await request(t.app)
       .post('/donate')
       .type('form')
@@ -241,14 +223,14 @@ describe('POST /donate', () => {
   });
 
   it('records the referrer the page carried from the article', async () => {
-    stubCheckoutCreate();
+    stubCheckoutSessionCreate();
     await request(t.app).post('/donate').type('form').send({ amount: '25', referrer: 'https://news.example.org/story' });
     expect(await t.db('donations').first()).toMatchObject({ referrer: 'https://news.example.org/story' });
   });
 
   it('accepts the smallest and largest allowed gifts', async () => {
-    stubCheckoutCreate();
-    stubCheckoutCreate();
+    stubCheckoutSessionCreate();
+    stubCheckoutSessionCreate();
     expect((await request(t.app).post('/donate').type('form').send({ amount: '1' })).status).toBe(303);
     expect((await request(t.app).post('/donate').type('form').send({ amount: '100000.00' })).status).toBe(303);
     const amounts = (await t.db('donations').orderBy('amount').pluck('amount')) as number[];
@@ -256,9 +238,7 @@ describe('POST /donate', () => {
   });
 
   it('shows a friendly 502 and marks the attempt failed when Stripe rejects the request', async () => {
-    nock(STRIPE)
-      .post('/v1/checkout/sessions')
-      .reply(400, { error: { type: 'invalid_request_error', message: 'Secret internal detail sk_test_leak' } });
+    stubStripe('post', '/v1/checkout/sessions', stripeError(400, 'invalid_request_error', 'Secret internal detail sk_test_leak'));
     const res = await request(t.app).post('/donate').type('form').send({ amount: '25' });
     expect(res.status).toBe(502);
     expect(res.text).toContain('Nothing was charged');
@@ -269,7 +249,7 @@ describe('POST /donate', () => {
   });
 
   it('shows a friendly 503 and marks the attempt failed when Stripe cannot be reached', async () => {
-    nock(STRIPE).post('/v1/checkout/sessions').replyWithError('socket hang up');
+    stubStripeUnreachable('post', '/v1/checkout/sessions');
     const res = await request(t.app).post('/donate').type('form').send({ amount: '25' });
     expect(res.status).toBe(503);
     expect(res.text).toContain('not answering right now');

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { createLogger } from '../../../src/lib/logger';
-import { enqueueEmail } from '../../../src/mail/email-outbox';
+import { enqueueEmail } from '../../../src/mail/outbox-queries';
 import { OutboxWorker } from '../../../src/mail/outbox-worker';
 import { outboxRenderer, type EmailTemplate } from '../../../src/mail/templates';
 import { createMailTransport, type MailTransport } from '../../../src/mail/transport';

@@ -1,4 +1,4 @@
-import type { OutboxRow } from '../../../src/mail/email-outbox';
+import type { OutboxRow } from '../../../src/mail/outbox-queries';
 import { outboxRenderer } from '../../../src/mail/templates';
 import { NO_GOODS_OR_SERVICES } from '../../../src/receipts/receipt-wording';
 import { readSettings, writeSetting } from '../../../src/settings/settings';

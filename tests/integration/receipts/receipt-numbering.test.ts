@@ -1,4 +1,4 @@
-import { takeReceiptSequence } from '../../../src/receipts/receipt-number';
+import { takeReceiptSequence } from '../../../src/receipts/receipt-queries';
 import { bootTestApp, type TestApp } from '../../support/app';
 
 describe('receipt sequence per year', () => {

@@ -29,3 +29,7 @@ export async function rateLimitReached(db: Db, key: string, limit: number, windo
 export async function clearRateLimit(db: Db, key: string): Promise<void> {
   await db('rate_limits').where({ key }).delete();
 }
+
+export async function deleteRateLimitWindowsBefore(db: Db, before: Date): Promise<number> {
+  return db('rate_limits').where('window_start', '<', before).delete();
+}
