@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Db } from '../db/knex';
 import { isUniqueViolation } from '../db/pg-errors';
@@ -46,7 +47,7 @@ export async function countStaffUsers(db: Db): Promise<number> {
  * Held until the transaction ends: two people opening the first-account setup
  * link at once queue here, so the second sees the first's account.
  */
-export async function lockFirstStaffAccount(trx: Db): Promise<void> {
+export async function lockFirstStaffAccount(trx: Knex.Transaction): Promise<void> {
   await trx.raw("select pg_advisory_xact_lock(hashtext('sustain:first-staff-account'))");
 }
 
