@@ -23,9 +23,9 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
-import { dashboardModel } from '../src/admin/dashboard';
-import { donorDetail } from '../src/admin/donor-detail';
-import { donorSearchQuery, searchDonors } from '../src/admin/donor-search';
+import { loadDashboardView } from '../src/admin/dashboard';
+import { loadDonorRecordView } from '../src/admin/donor-detail';
+import { donorSearchQuery, loadDonorSearchView } from '../src/admin/donor-search';
 import { createStaffUser } from '../src/admin/staff-users';
 import { createDb, migrateToLatest } from '../src/db/knex';
 import type { Level } from '../src/members/levels';
@@ -576,15 +576,15 @@ async function main(): Promise<void> {
 
     progress('profiling queries in-process and running EXPLAIN');
     const settings = await readSettings(db);
-    const search = (q: Record<string, string>) => () => searchDonors(profileDb, donorSearchQuery.parse(q), settings);
+    const search = (q: Record<string, string>) => () => loadDonorSearchView(profileDb, donorSearchQuery.parse(q), settings);
     const profiles: Profile[] = [];
     const calls: [string, () => Promise<unknown>][] = [
-      [pages[0]!.name, () => dashboardModel(profileDb, settings)],
+      [pages[0]!.name, () => loadDashboardView(profileDb, settings)],
       [pages[1]!.name, search({})],
       [pages[2]!.name, search({ sort: 'yearly' })],
       [pages[3]!.name, search({ level: 'Sustainer' })],
       [pages[4]!.name, search({ q: 'smith' })],
-      [pages[5]!.name, () => donorDetail(profileDb, heavy.id, settings)],
+      [pages[5]!.name, () => loadDonorRecordView(profileDb, heavy.id, settings)],
     ];
     for (const [name, fn] of calls) {
       progress(`profiling ${name}`);

@@ -1,14 +1,15 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/knex';
-import { endSession } from '../http/sessions';
-import { NotFoundError, TooManyRequestsError, ValidationError } from '../lib/errors';
-import { clearRateLimit, hitRateLimit, rateLimitReached } from '../lib/rate-limit-queries';
+import { validate } from '../http/validate';
+import { NotFoundError, ValidationError } from '../lib/errors';
 import { printable } from '../lib/text';
-import { hashToken, sameToken } from '../lib/tokens';
-import { recordAudit } from './audit-log';
-import { createStaffSession, staffSessionCookie } from './staff-sessions';
-import { authenticateStaff, countStaffUsers, createStaffUser } from './staff-users';
+import { sameToken } from '../lib/tokens';
+import { addFirstAdmin } from './add-first-admin';
+import { signInStaff } from './sign-in-staff';
+import { signOutStaff } from './sign-out-staff';
+import { countStaffUsers } from './staff-queries';
+import { staffSessionCookie, startStaffSession } from './staff-sessions';
 
 export interface StaffAuthDeps {
   db: Db;
@@ -21,18 +22,7 @@ export interface StaffAuthDeps {
   setupToken: string | null;
 }
 
-/** Every sign-in from one network address, right or wrong. */
-const ATTEMPTS_PER_ADDRESS = 30;
-/**
- * Wrong passwords for one account from one address. Keyed on both, so a
- * stranger guessing cannot lock the real staff member out from their own
- * network; a correct sign-in clears it.
- */
-const FAILURES_PER_ACCOUNT = 10;
-const ATTEMPT_WINDOW_MS = 15 * 60 * 1000;
 const WRONG_CREDENTIALS = 'That email and password do not match an active staff account.';
-
-const TOO_MANY_SIGN_INS = 'Too many sign-in attempts. Wait 15 minutes and try again.';
 
 const signInBody = z.object({
   email: printable.max(254),
@@ -76,33 +66,16 @@ export function staffAuthRouter(deps: StaffAuthDeps): Router {
   });
 
   router.post('/admin/sign-in', form, async (req, res) => {
-    const parsed = signInBody.safeParse(req.body ?? {});
-    if (!parsed.success) throw new ValidationError([{ field: 'email', message: 'Enter your email and password' }]);
-    const { email, password } = parsed.data;
-    const next = safeNext(parsed.data.next);
-    // Counted in the database (hashed: an address is personal data) so every instance agrees.
-    const address = hashToken(req.ip ?? 'unknown');
-    const failuresKey = `staff-sign-in:failures:${hashToken(`${email.trim().toLowerCase()} ${address}`)}`;
-    if (!(await hitRateLimit(deps.db, `staff-sign-in:ip:${address}`, ATTEMPTS_PER_ADDRESS, ATTEMPT_WINDOW_MS))) throw new TooManyRequestsError(TOO_MANY_SIGN_INS);
-    if (await rateLimitReached(deps.db, failuresKey, FAILURES_PER_ACCOUNT, ATTEMPT_WINDOW_MS)) throw new TooManyRequestsError(TOO_MANY_SIGN_INS);
-
-    const staff = email && password ? await authenticateStaff(deps.db, email, password) : null;
-    if (!staff) {
-      await hitRateLimit(deps.db, failuresKey, FAILURES_PER_ACCOUNT, ATTEMPT_WINDOW_MS);
-      await recordAudit(deps.db, { actorId: null, action: 'staff.sign_in_failed', detail: { email_hash: hashToken(email.toLowerCase()) } });
-      return renderSignIn(res, 401, { email, next, error: WRONG_CREDENTIALS });
-    }
-    await clearRateLimit(deps.db, failuresKey);
-    const session = await createStaffSession(deps.db, staff.id);
-    await recordAudit(deps.db, { actorId: staff.id, action: 'staff.signed_in' });
+    const { email, password, next: asked } = validate(signInBody, req.body, 'Enter your email and password');
+    const next = safeNext(asked);
+    const session = await signInStaff(deps.db, { email, password, ip: req.ip });
+    if (!session) return renderSignIn(res, 401, { email, next, error: WRONG_CREDENTIALS });
     cookie.set(res, session.token, session.expiresAt);
     res.redirect(303, next);
   });
 
   router.post('/admin/sign-out', async (req, res) => {
-    const token = cookie.read(req);
-    if (token) await endSession(deps.db, token);
-    if (req.staff) await recordAudit(deps.db, { actorId: req.staff.id, action: 'staff.signed_out' });
+    await signOutStaff(deps.db, cookie.read(req), req.staff?.id ?? null);
     cookie.clear(res);
     res.redirect(303, '/admin/sign-in');
   });
@@ -120,9 +93,7 @@ export function staffAuthRouter(deps: StaffAuthDeps): Router {
   });
 
   router.post('/admin/setup', form, async (req, res) => {
-    const parsed = setupBody.safeParse(req.body ?? {});
-    if (!parsed.success) throw new ValidationError([{ field: 'email', message: 'Fill in every field' }]);
-    const input = parsed.data;
+    const input = validate(setupBody, req.body, 'Fill in every field');
     await checkSetup(input.token);
     const render422 = (errors: { field: string; message: string }[]) =>
       res.status(422).render('admin/setup', {
@@ -136,20 +107,12 @@ export function staffAuthRouter(deps: StaffAuthDeps): Router {
     }
     let staffId: string;
     try {
-      staffId = await deps.db.transaction(async (trx) => {
-        // Two people opening the link at once: the lock makes the second see the first's account.
-        await trx.raw("select pg_advisory_xact_lock(hashtext('sustain:first-staff-account'))");
-        if ((await countStaffUsers(trx)) > 0) throw new NotFoundError('The first staff account already exists. Sign in instead.');
-        const staff = await createStaffUser(trx, { email: input.email, name: input.name, password: input.password, role: 'admin' });
-        await recordAudit(trx, { actorId: staff.id, action: 'staff.created', subjectType: 'admin_user', subjectId: staff.id, detail: { role: 'admin', via: 'setup' } });
-        return staff.id;
-      });
+      staffId = (await addFirstAdmin(deps.db, { email: input.email, name: input.name, password: input.password })).id;
     } catch (error) {
       if (error instanceof ValidationError) return render422(error.fields);
       throw error;
     }
-    const session = await createStaffSession(deps.db, staffId);
-    await recordAudit(deps.db, { actorId: staffId, action: 'staff.signed_in' });
+    const session = await startStaffSession(deps.db, staffId);
     cookie.set(res, session.token, session.expiresAt);
     res.redirect(303, '/admin');
   });

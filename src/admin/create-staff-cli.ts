@@ -3,8 +3,8 @@ import { ConfigError, loadConfig } from '../config';
 import { withCliDatabase } from '../db/cli-database';
 import { migrateToLatest } from '../db/knex';
 import { AppError, ValidationError } from '../lib/errors';
-import { recordAudit } from './audit-log';
-import { createStaffUser, STAFF_ROLES } from './staff-users';
+import { addStaff } from './add-staff';
+import { STAFF_ROLES } from './staff-users';
 
 /**
  * `npm run admin:create -- --email E --password P --role admin|staff [--name N]`:
@@ -35,11 +35,7 @@ async function run(): Promise<void> {
 
   const staff = await withCliDatabase(loadConfig(process.env), async (db) => {
     await migrateToLatest(db);
-    return db.transaction(async (trx) => {
-      const created = await createStaffUser(trx, { email: values.email!, password, role: values.role!, name: values.name });
-      await recordAudit(trx, { actorId: null, action: 'staff.created', subjectType: 'admin_user', subjectId: created.id, detail: { role: created.role, via: 'cli' } });
-      return created;
-    });
+    return addStaff(db, null, { email: values.email!, password, role: values.role!, name: values.name }, 'cli');
   });
   process.stdout.write(`Created ${staff.role} account ${staff.id}. Sign in at /admin/sign-in.\n`);
 }

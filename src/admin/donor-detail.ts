@@ -1,19 +1,24 @@
 import type Stripe from 'stripe';
 import type { Db } from '../db/knex';
+import { DONATION_STATUS_LABELS } from '../giving/donation-status';
 import { formatMoney } from '../lib/money';
-import { donorLevel } from '../members/levels';
+import { levelFor } from '../members/levels';
+import { yearlyGiving } from '../members/level-queries';
 import type { MembershipRow } from '../members/membership-queries';
+import { isEnded } from '../members/membership-status';
 import { formatDateInTimeZone } from '../receipts/receipt-view';
 import type { Settings } from '../settings/settings';
-import { membershipLabel, SHOWN_MEMBERSHIP_STATUSES } from './membership-labels';
+import {
+  findDonorForRecord,
+  findDonorTotals,
+  listedGiftsOf,
+  listedMembershipsOf,
+  type DonorRecordRow,
+  type DonorTotalsRow,
+  type GiftRow,
+} from './donor-record-queries';
+import { membershipLabel } from './membership-labels';
 
-const GIFT_STATUS: Record<string, string> = {
-  succeeded: 'Paid',
-  partially_refunded: 'Partly refunded',
-  refunded: 'Refunded',
-  disputed: 'Disputed',
-  failed: 'Failed',
-};
 const FREQUENCY: Record<string, string> = { once: 'One-time', monthly: 'Monthly', annual: 'Yearly' };
 const CANCEL_FEEDBACK: Record<string, string> = {
   too_expensive: 'It costs too much right now',
@@ -24,62 +29,40 @@ const CANCEL_FEEDBACK: Record<string, string> = {
 /** A donor with years of monthly gifts has hundreds; the newest are what staff look at. */
 const GIFTS_SHOWN = 500;
 
-interface GiftRow {
-  id: string;
-  status: string;
-  frequency: string;
-  currency: string;
-  amount: number;
-  amount_paid: number | null;
-  amount_refunded: number;
-  fee_amount: number;
-  paid_at: Date | null;
-  failed_at: Date | null;
-  created_at: Date;
-  anonymous: boolean;
-  tribute_name: string | null;
-  comment: string | null;
-  article_url: string | null;
-  article_title: string | null;
-  campaign: string | null;
-  utm_source: string | null;
-  utm_medium: string | null;
-  utm_campaign: string | null;
-  failure_reason: string | null;
-  receipt_number: string | null;
+export interface DonorRecordFacts {
+  settings: Settings;
+  donor: DonorRecordRow;
+  totals: DonorTotalsRow | null;
+  /** Given in the last 12 months, in the organisation's currency: what the level is. */
+  yearly: number;
+  memberships: MembershipRow[];
+  gifts: GiftRow[];
 }
 
-/** Everything staff need about one donor: who, their level, memberships and every gift with its source and receipt. */
-export async function donorDetail(db: Db, donorId: string, settings: Settings, now = new Date()) {
-  const donor:
-    | { id: string; email: string; name: string | null; stripe_customer_id: string | null; address: Stripe.Address | null; anonymized_at: Date | null; created_at: Date }
-    | undefined = await db('donors').where({ id: donorId }).first('id', 'email', 'name', 'stripe_customer_id', 'address', 'anonymized_at', 'created_at');
+/** Everything staff need about one donor: who, their level, memberships and every gift with its source and receipt. Null for no such donor. */
+export async function loadDonorRecordView(db: Db, donorId: string, settings: Settings, now = new Date()) {
+  const donor = await findDonorForRecord(db, donorId);
   if (!donor) return null;
+  return buildDonorRecordView({
+    settings,
+    donor,
+    totals: await findDonorTotals(db, donor.id),
+    yearly: await yearlyGiving(db, donor.id, settings.giving.currency, now),
+    memberships: await listedMembershipsOf(db, donor.id),
+    gifts: await listedGiftsOf(db, donor.id, GIFTS_SHOWN),
+  });
+}
 
+export type DonorRecordView = ReturnType<typeof buildDonorRecordView>;
+
+
+export function buildDonorRecordView({ settings, donor, totals, yearly, memberships, gifts }: DonorRecordFacts) {
   const timezone = settings.organization.timezone;
   const currency = settings.giving.currency;
   const date = (at: Date | null) => (at ? formatDateInTimeZone(at, timezone) : null);
-
-  const totals: { lifetime: string; gifts: number; first_gift_at: Date | null } | undefined = await db('donor_totals')
-    .where({ donor_id: donorId })
-    .first('lifetime', 'gifts', 'first_gift_at');
-  const { yearly, level } = await donorLevel(db, donorId, settings, now);
   const levels = settings.membership_levels;
+  const level = levelFor(yearly, levels);
   const next = levels[levels.indexOf(level) + 1];
-
-  const memberships: MembershipRow[] = await db('memberships')
-    .where({ donor_id: donorId })
-    .whereIn('status', SHOWN_MEMBERSHIP_STATUSES)
-    .orderBy('created_at', 'desc');
-  const gifts: GiftRow[] = await db('donations as d')
-    .leftJoin('receipts as r', function receiptInForce() {
-      this.on('r.donation_id', 'd.id').andOnNull('r.voided_at');
-    })
-    .where('d.donor_id', donorId)
-    .whereIn('d.status', Object.keys(GIFT_STATUS))
-    .orderByRaw('coalesce(d.paid_at, d.failed_at, d.created_at) desc')
-    .limit(GIFTS_SHOWN)
-    .select('d.*', 'r.number as receipt_number');
 
   return {
     id: donor.id,
@@ -101,8 +84,8 @@ export async function donorDetail(db: Db, donorId: string, settings: Settings, n
       id: m.id,
       ...membershipLabel(m),
       started: date(m.created_at),
-      nextCharge: m.status !== 'canceled' && !m.cancel_at_period_end ? date(m.current_period_end) : null,
-      endsOn: m.status !== 'canceled' && m.cancel_at_period_end ? date(m.current_period_end) : null,
+      nextCharge: !isEnded(m.status) && !m.cancel_at_period_end ? date(m.current_period_end) : null,
+      endsOn: !isEnded(m.status) && m.cancel_at_period_end ? date(m.current_period_end) : null,
       ended: date(m.ended_at),
       cancellation: m.cancellation_reason || m.cancellation_feedback || m.cancellation_comment
         ? {
@@ -120,7 +103,7 @@ export async function donorDetail(db: Db, donorId: string, settings: Settings, n
       amount: formatMoney(g.amount_paid ?? g.amount, g.currency),
       coveredFees: g.fee_amount > 0 ? formatMoney(g.fee_amount, g.currency) : null,
       refunded: g.amount_refunded > 0 ? formatMoney(g.amount_refunded, g.currency) : null,
-      status: GIFT_STATUS[g.status] ?? g.status,
+      status: DONATION_STATUS_LABELS[g.status as keyof typeof DONATION_STATUS_LABELS] ?? g.status,
       failed: g.status === 'failed',
       kind: FREQUENCY[g.frequency] ?? g.frequency,
       receiptNumber: g.receipt_number,

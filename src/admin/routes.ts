@@ -1,18 +1,17 @@
 import express, { Router, type Response } from 'express';
-import { z } from 'zod';
 import type { Db } from '../db/knex';
 import { refuseCrossSitePosts } from '../http/same-origin-posts';
-import { NotFoundError, ValidationError } from '../lib/errors';
-import { renderReceiptPdf } from '../receipts/receipt-pdf';
-import { loadReceiptView } from '../receipts/receipt-view';
-import { writeSetting, type SettingsCache } from '../settings/settings';
-import { recordAudit } from './audit-log';
-import { auditPage, auditQuery } from './audit-page';
+import { validate } from '../http/validate';
+import { NotFoundError } from '../lib/errors';
+import type { SettingsCache } from '../settings/settings';
+import { auditQuery, loadAuditView } from './audit-view';
 import { staffAuthRouter } from './auth-routes';
-import { dashboardModel } from './dashboard';
-import { donorDetail } from './donor-detail';
-import { donorSearchQuery, MEMBERSHIP_FILTERS, searchDonors, SORTS } from './donor-search';
+import { loadDashboardView } from './dashboard';
+import { donorSearchQuery, loadDonorSearchView, MEMBERSHIP_FILTERS, SORTS } from './donor-search';
+import { downloadReceipt } from './download-receipt';
 import { LEVEL_ROWS, levelFormRows, levelsAsRows, parseLevelRows, type LevelFormRow } from './level-settings';
+import { openDonorRecord } from './open-donor-record';
+import { saveLevels } from './save-levels';
 import { staffRouter } from './staff-routes';
 import { findStaffSession, requireRole, requireStaff, staffSessionCookie } from './staff-sessions';
 
@@ -23,8 +22,6 @@ export interface AdminDeps {
   /** See StaffAuthDeps.setupToken. */
   setupToken: string | null;
 }
-
-const recordId = z.uuid();
 
 /** `/admin`: the staff console. Every page but sign-in needs a staff session. */
 export function adminRouter(deps: AdminDeps): Router {
@@ -48,57 +45,46 @@ export function adminRouter(deps: AdminDeps): Router {
 
   router.get('/admin', async (_req, res) => {
     res.locals.section = 'dashboard';
-    res.render('admin/dashboard', await dashboardModel(deps.db, await deps.settings.get()));
+    res.render('admin/dashboard', await loadDashboardView(deps.db, await deps.settings.get()));
   });
 
   router.get('/admin/donors', async (req, res) => {
-    const parsed = donorSearchQuery.safeParse(req.query);
-    if (!parsed.success) {
-      const fields = parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? 'query'), message: `${String(i.path[0] ?? 'query')}: ${i.message}` }));
-      throw new ValidationError(fields, `That search could not be read (${fields.map((f) => f.message).join('; ')})`);
-    }
+    const search = validate(donorSearchQuery, req.query, 'That search could not be read');
     const settings = await deps.settings.get();
-    const result = await searchDonors(deps.db, parsed.data, settings);
+    const result = await loadDonorSearchView(deps.db, search, settings);
     res.locals.section = 'donors';
     res.render('admin/donors', {
-      title: parsed.data.q ? `Donors matching "${parsed.data.q}"` : 'Donors',
-      search: parsed.data,
+      title: search.q ? `Donors matching "${search.q}"` : 'Donors',
+      search,
       result,
       levels: settings.membership_levels.map((l) => l.name),
       membershipFilters: MEMBERSHIP_FILTERS,
       sorts: SORTS,
-      pageHref: (page: number) => `/admin/donors?${new URLSearchParams({ ...stringValues(parsed.data), page: String(page) })}`,
+      pageHref: (page: number) => `/admin/donors?${new URLSearchParams({ ...stringValues(search), page: String(page) })}`,
     });
   });
 
   router.get('/admin/donors/:id', async (req, res) => {
-    const id = String(req.params.id);
-    const donor = recordId.safeParse(id).success ? await donorDetail(deps.db, id, await deps.settings.get()) : null;
+    const donor = await openDonorRecord(deps.db, req.staff!.id, String(req.params.id), await deps.settings.get());
     if (!donor) throw new NotFoundError('No donor with that id');
-    await recordAudit(deps.db, { actorId: req.staff!.id, action: 'donor.viewed', subjectType: 'donor', subjectId: id });
     res.locals.section = 'donors';
     res.render('admin/donor', { title: donor.name ?? donor.email, donor });
   });
 
   router.get('/admin/receipts/:file', async (req, res) => {
-    const number = /^(\d{4}-\d{6})\.pdf$/.exec(String(req.params.file))?.[1];
-    const receipt: { id: string } | undefined = number ? await deps.db('receipts').where({ number }).first('id') : undefined;
-    if (!receipt) throw new NotFoundError('No such receipt');
-    const view = await loadReceiptView(deps.db, receipt.id, await deps.settings.get());
-    await recordAudit(deps.db, { actorId: req.staff!.id, action: 'receipt.downloaded', subjectType: 'receipt', subjectId: receipt.id });
+    const { filename, pdf } = await downloadReceipt(deps.db, req.staff!.id, String(req.params.file), await deps.settings.get());
     res.type('application/pdf');
-    res.attachment(view.pdfFilename);
-    res.send(await renderReceiptPdf(view));
+    res.attachment(filename);
+    res.send(pdf);
   });
 
   router.use(staffRouter(deps));
 
   router.get('/admin/audit', requireRole('admin'), async (req, res) => {
-    const parsed = auditQuery.safeParse(req.query);
-    if (!parsed.success) throw new ValidationError([{ field: 'before', message: 'before: must be an entry number' }], 'That page of the audit log could not be read (before: must be an entry number)');
+    const { before } = validate(auditQuery, req.query, 'That page of the audit log could not be read');
     const settings = await deps.settings.get();
     res.locals.section = 'audit';
-    res.render('admin/audit', { title: 'Audit log', ...(await auditPage(deps.db, parsed.data.before, settings.organization.timezone)) });
+    res.render('admin/audit', { title: 'Audit log', ...(await loadAuditView(deps.db, before, settings.organization.timezone)) });
   });
 
   router.get('/admin/settings/levels', requireRole('admin'), async (_req, res) => {
@@ -109,12 +95,7 @@ export function adminRouter(deps: AdminDeps): Router {
     const rows = levelFormRows(req.body ?? {});
     const { levels, errors } = parseLevelRows(rows);
     if (errors.length > 0) return renderLevels(res, 422, rows, errors, null);
-    const before = (await deps.settings.get()).membership_levels;
-    await deps.db.transaction(async (trx) => {
-      await writeSetting(trx, 'membership_levels', levels);
-      await recordAudit(trx, { actorId: req.staff!.id, action: 'settings.changed', subjectType: 'settings', subjectId: 'membership_levels', detail: { before, after: levels } });
-    });
-    deps.settings.invalidate();
+    await saveLevels(deps, req.staff!.id, levels);
     renderLevels(res, 200, levelsAsRows(levels), [], 'Levels saved. Donors’ levels use them from now on.');
   });
 

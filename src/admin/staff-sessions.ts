@@ -1,8 +1,10 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Db } from '../db/knex';
+import { findStaffBySession } from '../http/session-queries';
 import { sessionCookie, startSession } from '../http/sessions';
 import { ForbiddenError } from '../lib/errors';
 import { hashToken } from '../lib/tokens';
+import { recordAudit } from './audit-queries';
 import type { StaffRole, StaffUser } from './staff-users';
 
 /** A working day: staff sign in again each morning, and a forgotten browser is not open for a week. */
@@ -19,19 +21,19 @@ export function staffSessionCookie(secure: boolean) {
   return sessionCookie({ name: 'sustain_staff', path: '/admin', sameSite: 'strict', secure });
 }
 
-export function createStaffSession(db: Db, staffId: string) {
-  return startSession(db, { kind: 'admin', admin_user_id: staffId }, STAFF_SESSION_TTL_MS);
+/** A new session for a staff member who just proved who they are, recorded in the audit log as a sign-in. */
+export function startStaffSession(db: Db, staffId: string): Promise<{ token: string; expiresAt: Date }> {
+  return db.transaction(async (trx) => {
+    const session = await startSession(trx, { kind: 'admin', admin_user_id: staffId }, STAFF_SESSION_TTL_MS);
+    await recordAudit(trx, { actorId: staffId, action: 'staff.signed_in' });
+    return session;
+  });
 }
 
 /** The signed-in staff member; a disabled account's sessions stop working at once. */
 export async function findStaffSession(db: Db, token: string): Promise<StaffUser | null> {
-  const row: StaffUser | undefined = await db('sessions as s')
-    .join('admin_users as u', 'u.id', 's.admin_user_id')
-    .where({ 's.token_hash': hashToken(token), 's.kind': 'admin' })
-    .where('s.expires_at', '>', db.fn.now())
-    .whereNull('u.disabled_at')
-    .first('u.id', 'u.email', 'u.name', 'u.role');
-  return row ?? null;
+  const row = await findStaffBySession(db, hashToken(token));
+  return row ? { ...row, role: row.role as StaffRole } : null;
 }
 
 /** Pages for signed-in staff: anyone else goes to the sign-in page, and comes back after. */

@@ -1,8 +1,11 @@
 import type { Db } from '../db/knex';
-import { isUniqueViolation } from '../db/pg-errors';
 import { isEmailAddress } from '../lib/email-address';
-import { ConflictError, ValidationError, type FieldError } from '../lib/errors';
+import { ValidationError, type FieldError } from '../lib/errors';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords';
+import { findStaffForSignIn, insertStaffUser, markStaffSignedIn } from './staff-queries';
+
+// main.ts counts accounts from here at startup (to print the setup link).
+export { countStaffUsers } from './staff-queries';
 
 /**
  * `admin` runs the console: everything staff can do, plus settings and the
@@ -26,28 +29,21 @@ export interface NewStaffUser {
   name?: string | null;
 }
 
-const COLUMNS = ['id', 'email', 'name', 'role'] as const;
+function isStaffRole(role: string): role is StaffRole {
+  return (STAFF_ROLES as readonly string[]).includes(role);
+}
 
+/** Checks and stores a new account. No audit entry: add-staff.ts and add-first-admin.ts record who added it. */
 export async function createStaffUser(db: Db, input: NewStaffUser): Promise<StaffUser> {
   const email = input.email.trim();
   const problems: FieldError[] = [];
   if (!isEmailAddress(email)) problems.push({ field: 'email', message: 'must be an email address, like name@example.org' });
   const weak = passwordProblem(input.password);
   if (weak) problems.push({ field: 'password', message: weak });
-  if (!(STAFF_ROLES as readonly string[]).includes(input.role)) {
-    problems.push({ field: 'role', message: `must be one of ${STAFF_ROLES.join(', ')}` });
-  }
-  if (problems.length > 0) throw new ValidationError(problems);
+  if (!isStaffRole(input.role)) problems.push({ field: 'role', message: `must be one of ${STAFF_ROLES.join(', ')}` });
+  if (problems.length > 0 || !isStaffRole(input.role)) throw new ValidationError(problems);
   const passwordHash = await hashPassword(input.password);
-  try {
-    const [user] = await db('admin_users')
-      .insert({ email, name: input.name?.trim() || null, role: input.role, password_hash: passwordHash })
-      .returning([...COLUMNS]);
-    return user as StaffUser;
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new ConflictError('A staff account with that email already exists');
-    throw error;
-  }
+  return insertStaffUser(db, { email, name: input.name?.trim() || null, role: input.role, password_hash: passwordHash });
 }
 
 // Checked when no account matches, so an unknown address takes as long as a wrong password.
@@ -55,51 +51,13 @@ let decoyHash: Promise<string> | null = null;
 
 /** The active staff account with this email and password, or null. */
 export async function authenticateStaff(db: Db, email: string, password: string): Promise<StaffUser | null> {
-  const row: (StaffUser & { password_hash: string; disabled_at: Date | null }) | undefined = await db('admin_users')
-    .whereRaw('lower(email) = lower(?)', [email.trim()])
-    .first(...COLUMNS, 'password_hash', 'disabled_at');
+  const row = await findStaffForSignIn(db, email.trim());
   if (!row) {
     decoyHash ??= hashPassword('decoy password for unknown accounts');
     await verifyPassword(password, await decoyHash);
     return null;
   }
   if (!(await verifyPassword(password, row.password_hash)) || row.disabled_at) return null;
-  await db('admin_users').where({ id: row.id }).update({ last_sign_in_at: db.fn.now() });
+  await markStaffSignedIn(db, row.id);
   return { id: row.id, email: row.email, name: row.name, role: row.role };
-}
-
-export async function countStaffUsers(db: Db): Promise<number> {
-  const [row] = await db('admin_users').count({ n: '*' });
-  return Number(row?.n ?? 0);
-}
-
-export interface StaffListing extends StaffUser {
-  disabled_at: Date | null;
-  last_sign_in_at: Date | null;
-  created_at: Date;
-}
-
-export async function listStaff(db: Db): Promise<StaffListing[]> {
-  return db('admin_users')
-    .orderByRaw('disabled_at is not null, lower(coalesce(name, email))')
-    .select(...COLUMNS, 'disabled_at', 'last_sign_in_at', 'created_at');
-}
-
-export async function findStaff(db: Db, id: string): Promise<StaffListing | null> {
-  const row: StaffListing | undefined = await db('admin_users').where({ id }).first(...COLUMNS, 'disabled_at', 'last_sign_in_at', 'created_at');
-  return row ?? null;
-}
-
-/** Disabling also ends the account's sessions at once. */
-export async function setStaffDisabled(db: Db, id: string, disabled: boolean): Promise<void> {
-  await db('admin_users').where({ id }).update({ disabled_at: disabled ? db.fn.now() : null, updated_at: db.fn.now() });
-  if (disabled) await db('sessions').where({ kind: 'admin', admin_user_id: id }).delete();
-}
-
-/** A new password ends every session of the account: whoever knew the old one is signed out. */
-export async function setStaffPassword(db: Db, id: string, password: string): Promise<void> {
-  const weak = passwordProblem(password);
-  if (weak) throw new ValidationError([{ field: 'password', message: `The password ${weak}` }]);
-  await db('admin_users').where({ id }).update({ password_hash: await hashPassword(password), updated_at: db.fn.now() });
-  await db('sessions').where({ kind: 'admin', admin_user_id: id }).delete();
 }

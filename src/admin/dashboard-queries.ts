@@ -1,0 +1,161 @@
+import type { Db } from '../db/knex';
+import { KEPT_DONATION_STATUSES, netPaidSql } from '../giving/donation-status';
+import type { Level } from '../members/levels';
+import { yearlyGivingQuery } from '../members/level-queries';
+import {
+  ARREARS_MEMBERSHIP_STATUSES,
+  COMMITTED_MEMBERSHIP_STATUSES,
+  PAYING_MEMBERSHIP_STATUSES,
+  STARTED_MEMBERSHIP_STATUSES,
+} from '../members/membership-status';
+
+/** The dashboard's figures as the database gives them: counts and sums of minor units, unformatted. */
+
+/** A sum of bigints is a PostgreSQL numeric, which arrives as a string. */
+type Sum = number | string;
+
+export interface GivingWindowRow {
+  raised: Sum;
+  raised_before: Sum;
+  one_time: Sum;
+  gifts: number;
+  donors: number;
+  new_donors: number;
+}
+
+/**
+ * Kept gifts in `currency` over (since, now] and the window before it,
+ * (before, since]. A gift in another currency is listed, not added.
+ */
+export async function givingInWindows(db: Db, currency: string, window: { before: Date; since: Date; now: Date }): Promise<GivingWindowRow | undefined> {
+  const { before, since, now } = window;
+  const [row] = await db('donations as g')
+    .leftJoin('donor_totals as t', 't.donor_id', 'g.donor_id')
+    .where('g.currency', currency)
+    .whereIn('g.status', KEPT_DONATION_STATUSES)
+    .where('g.paid_at', '>', before)
+    .where('g.paid_at', '<=', now)
+    .select(
+      db.raw(`coalesce(sum(${netPaidSql('g')}) filter (where g.paid_at > ?), 0) as raised`, [since]),
+      db.raw(`coalesce(sum(${netPaidSql('g')}) filter (where g.paid_at <= ?), 0) as raised_before`, [since]),
+      db.raw(`coalesce(sum(${netPaidSql('g')}) filter (where g.paid_at > ? and g.frequency = 'once'), 0) as one_time`, [since]),
+      db.raw('count(*) filter (where g.paid_at > ?) as gifts', [since]),
+      db.raw('count(distinct g.donor_id) filter (where g.paid_at > ?) as donors', [since]),
+      // New: the donor's first gift ever falls in the window.
+      db.raw('count(distinct g.donor_id) filter (where g.paid_at > ? and t.first_gift_at > ?) as new_donors', [since, since]),
+    );
+  return row;
+}
+
+export interface MembershipCountsRow {
+  active: number;
+  past_due: number;
+  canceling: number;
+  mrr: Sum;
+  started: number;
+  ended: number;
+}
+
+export async function membershipCounts(db: Db, currency: string, since: Date): Promise<MembershipCountsRow | undefined> {
+  const paying = [...PAYING_MEMBERSHIP_STATUSES];
+  const arrears = [...ARREARS_MEMBERSHIP_STATUSES];
+  const committed = [...COMMITTED_MEMBERSHIP_STATUSES];
+  const [row] = await db('memberships').select(
+    db.raw('count(*) filter (where status = any(?)) as active', [paying]),
+    db.raw('count(*) filter (where status = any(?)) as past_due', [arrears]),
+    db.raw('count(*) filter (where status = any(?) and cancel_at_period_end) as canceling', [committed]),
+    // Monthly recurring revenue: what committed memberships bring in a month, yearly ones spread over twelve.
+    db.raw("coalesce(sum(case when interval = 'month' then amount else amount / 12.0 end) filter (where status = any(?) and currency = ?), 0)::bigint as mrr", [
+      committed,
+      currency,
+    ]),
+    db.raw('count(*) filter (where status = any(?) and created_at > ?) as started', [[...STARTED_MEMBERSHIP_STATUSES], since]),
+    db.raw('count(*) filter (where ended_at > ?) as ended', [since]),
+  );
+  return row;
+}
+
+export interface ArrearsRow {
+  donor_id: string;
+  name: string | null;
+  email: string;
+  amount: number;
+  currency: string;
+  interval: string;
+  status_at: Date | null;
+}
+
+/** Memberships in arrears, the latest to fall behind first. */
+export function membershipsInArrears(db: Db, limit: number): Promise<ArrearsRow[]> {
+  return db('memberships as m')
+    .join('donors as d', 'd.id', 'm.donor_id')
+    .whereIn('m.status', ARREARS_MEMBERSHIP_STATUSES)
+    .orderBy('m.status_at', 'desc')
+    .limit(limit)
+    .select('m.donor_id', 'd.name', 'd.email', 'm.amount', 'm.currency', 'm.interval', 'm.status_at');
+}
+
+export interface RecentGiftRow {
+  donor_id: string;
+  name: string | null;
+  email: string;
+  paid_at: Date;
+  amount: Sum;
+  currency: string;
+  frequency: string;
+  article_title: string | null;
+  campaign: string | null;
+}
+
+/** The latest kept gifts in any currency, each at its net amount. */
+export function recentGifts(db: Db, limit: number): Promise<RecentGiftRow[]> {
+  return db('donations as g')
+    .join('donors as d', 'd.id', 'g.donor_id')
+    .whereIn('g.status', KEPT_DONATION_STATUSES)
+    .whereNotNull('g.paid_at')
+    .orderBy('g.paid_at', 'desc')
+    .limit(limit)
+    .select('g.donor_id', 'd.name', 'd.email', 'g.paid_at', db.raw(`${netPaidSql('g')} as amount`), 'g.currency', 'g.frequency', 'g.article_title', 'g.campaign');
+}
+
+export interface SourceRow {
+  source: string;
+  gifts: number;
+  raised: Sum;
+}
+
+/** The articles and campaigns that raised most since `since`, in `currency`. */
+export function topSources(db: Db, currency: string, since: Date, limit: number): Promise<SourceRow[]> {
+  return db('donations')
+    .where({ currency })
+    .whereIn('status', KEPT_DONATION_STATUSES)
+    .where('paid_at', '>', since)
+    .whereRaw('coalesce(article_title, article_url, campaign) is not null')
+    .groupByRaw('1')
+    .orderBy([{ column: 'raised', order: 'desc' }])
+    .limit(limit)
+    .select(db.raw('coalesce(article_title, article_url, campaign) as source'), db.raw('count(*) as gifts'), db.raw(`sum(${netPaidSql()}) as raised`));
+}
+
+export interface LevelCountRow {
+  level: number;
+  donors: number;
+  yearly: Sum;
+}
+
+/**
+ * Every donor counted at the index of their level (those who gave nothing in
+ * 12 months at the first), the way the donors list filters by level.
+ */
+export function donorsAtEachLevel(db: Db, levels: readonly Level[], currency: string, now: Date): Promise<LevelCountRow[]> {
+  // Levels are sorted ascending, so the first threshold from the top that is reached is the level.
+  const bucket = levels
+    .map((level, index) => ({ level, index }))
+    .reverse()
+    .map(({ level, index }) => `when coalesce(y.yearly, 0) >= ${Number(level.min_yearly)} then ${index}`)
+    .join(' ');
+  return db('donors as d')
+    .leftJoin(yearlyGivingQuery(db, now, currency).as('y'), 'y.donor_id', 'd.id')
+    .groupByRaw('1')
+    .select(db.raw(`case ${bucket} else 0 end as level`), db.raw('count(*) as donors'), db.raw('coalesce(sum(y.yearly), 0) as yearly'));
+}
