@@ -9,6 +9,8 @@ import type Stripe from 'stripe';
 export const STRIPE_API = 'https://api.stripe.com';
 
 export interface StripeCapture {
+  /** The path and query string Stripe was asked, decoded (`expand[0]=payments`). */
+  path?: string;
   body?: Record<string, string>;
   headers?: Record<string, unknown>;
 }
@@ -30,7 +32,8 @@ export function stubStripe(
           return true;
         })
       : scope.get(path);
-  return interceptor.query(true).reply(function () {
+  return interceptor.query(true).reply(function (uri) {
+    capture.path = decodeURIComponent(uri);
     capture.headers = this.req.headers;
     return Array.isArray(reply) ? reply : [200, reply];
   });

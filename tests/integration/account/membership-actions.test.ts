@@ -1,13 +1,13 @@
-import nock from 'nock';
 import request from 'supertest';
 import { levelFor } from '../../../src/members/levels';
 import { defaultSettings } from '../../../src/settings/settings';
 import { bootTestApp, type TestApp } from '../../support/app';
+import { buildMembership } from '../../support/factories';
+import { stubStripe, stubStripeUnreachable, type StripeCapture } from '../../support/stripe-stubs';
 import { invoiceObject, subscriptionObject, subscriptionSession, type MembershipIds } from '../../support/membership-fixtures';
 import { deliver } from '../receipts/support';
 import { signedInCookie } from './support';
 
-const STRIPE = 'https://api.stripe.com';
 const T0 = Math.floor(Date.now() / 1000) - 5 * 86_400;
 
 describe('/account: a member manages their membership', () => {
@@ -20,10 +20,7 @@ describe('/account: a member manages their membership', () => {
   });
   beforeEach(async () => {
     await t.reset();
-    const [row] = await t
-      .db('memberships')
-      .insert({ status: 'pending', currency: 'usd', amount: 1000, interval: 'month', stripe_checkout_session_id: 'cs_test_acct_member' })
-      .returning('id');
+    const row = await buildMembership(t.db, { stripe_checkout_session_id: 'cs_test_acct_member' });
     ids = { membershipId: row.id, subscriptionId: 'sub_acct', customerId: 'cus_acct', sessionId: 'cs_test_acct_member' };
     await deliver(t, 'checkout.session.completed', subscriptionSession(ids), { created: T0 });
     await deliver(t, 'customer.subscription.created', subscriptionObject(ids, { periodStart: T0 }), { created: T0 });
@@ -44,24 +41,16 @@ describe('/account: a member manages their membership', () => {
   });
 
   it('changes the amount from the next period, with an idempotency key, and shows it at once', async () => {
-    let update: Record<string, string> = {};
-    let key: unknown;
-    nock(STRIPE)
-      .get('/v1/subscriptions/sub_acct')
-      .reply(200, { ...subscriptionObject(ids), items: { object: 'list', data: [{ id: 'si_acct', price: { id: 'price_1', product: 'prod_1', unit_amount: 1000 } }] } });
-    nock(STRIPE)
-      .post('/v1/subscriptions/sub_acct', (body) => {
-        update = body;
-        return true;
-      })
-      .reply(function () {
-        key = this.req.headers['idempotency-key'];
-        return [200, subscriptionObject(ids, { amount: 2500 })];
-      });
+    const update: StripeCapture = {};
+    stubStripe('get', '/v1/subscriptions/sub_acct', {
+      ...subscriptionObject(ids),
+      items: { object: 'list', data: [{ id: 'si_acct', price: { id: 'price_1', product: 'prod_1', unit_amount: 1000 } }] },
+    });
+    stubStripe('post', '/v1/subscriptions/sub_acct', subscriptionObject(ids, { amount: 2500 }), update);
     const res = await request(t.app).post(`/account/memberships/${ids.membershipId}/amount`).set('Cookie', cookie).type('form').send({ amount: '25' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/account?changed=amount');
-    expect(update).toEqual({
+    expect(update.body).toEqual({
       'items[0][id]': 'si_acct',
       'items[0][price_data][currency]': 'usd',
       'items[0][price_data][product]': 'prod_1',
@@ -69,27 +58,22 @@ describe('/account: a member manages their membership', () => {
       'items[0][price_data][recurring][interval]': 'month',
       proration_behavior: 'none',
     });
-    expect(key).toMatch(new RegExp(`^membership-amount-${ids.membershipId}-\\d+-[0-9a-f]{16}$`));
+    expect(update.headers!['idempotency-key']).toMatch(new RegExp(`^membership-amount-${ids.membershipId}-\\d+-[0-9a-f]{16}$`));
     // Stripe's answer is applied before the redirect, so the page shows the change; the webhook then changes nothing.
     expect((await t.db('memberships').where({ id: ids.membershipId }).first()).amount).toBe(2500);
     expect(await request(t.app).get('/account').set('Cookie', cookie).then((r) => r.text)).toContain('Membership: $25.00 a month');
   });
 
   it('cancels at period end with the member’s reason, and resumes', async () => {
-    let cancel: Record<string, string> = {};
-    nock(STRIPE)
-      .post('/v1/subscriptions/sub_acct', (body) => {
-        cancel = body;
-        return true;
-      })
-      .reply(200, subscriptionObject(ids, { cancelAtPeriodEnd: true }));
+    const cancelCapture: StripeCapture = {};
+    stubStripe('post', '/v1/subscriptions/sub_acct', subscriptionObject(ids, { cancelAtPeriodEnd: true }), cancelCapture);
     const res = await request(t.app)
       .post(`/account/memberships/${ids.membershipId}/cancel`)
       .set('Cookie', cookie)
       .type('form')
       .send({ feedback: 'too_expensive', comment: 'Tight month' });
     expect(res.status).toBe(303);
-    expect(cancel).toEqual({
+    expect(cancelCapture.body).toEqual({
       cancel_at_period_end: 'true',
       'cancellation_details[feedback]': 'too_expensive',
       'cancellation_details[comment]': 'Tight month',
@@ -99,29 +83,19 @@ describe('/account: a member manages their membership', () => {
     const page = await request(t.app).get('/account').set('Cookie', cookie);
     expect(page.text).toContain('Keep my membership');
 
-    let resume: Record<string, string> = {};
-    nock(STRIPE)
-      .post('/v1/subscriptions/sub_acct', (body) => {
-        resume = body;
-        return true;
-      })
-      .reply(200, subscriptionObject(ids));
+    const resumeCapture: StripeCapture = {};
+    stubStripe('post', '/v1/subscriptions/sub_acct', subscriptionObject(ids), resumeCapture);
     expect((await request(t.app).post(`/account/memberships/${ids.membershipId}/resume`).set('Cookie', cookie)).status).toBe(303);
-    expect(resume).toEqual({ cancel_at_period_end: 'false' });
+    expect(resumeCapture.body).toEqual({ cancel_at_period_end: 'false' });
   });
 
   it('sends the member to Stripe’s billing portal to update their card, returning to the account', async () => {
-    let body: Record<string, string> = {};
-    nock(STRIPE)
-      .post('/v1/billing_portal/sessions', (b) => {
-        body = b;
-        return true;
-      })
-      .reply(200, { id: 'bps_1', object: 'billing_portal.session', url: 'https://billing.stripe.com/p/session/test_1' });
+    const bodyCapture: StripeCapture = {};
+    stubStripe('post', '/v1/billing_portal/sessions', { id: 'bps_1', object: 'billing_portal.session', url: 'https://billing.stripe.com/p/session/test_1' }, bodyCapture);
     const res = await request(t.app).post(`/account/memberships/${ids.membershipId}/billing`).set('Cookie', cookie);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('https://billing.stripe.com/p/session/test_1');
-    expect(body).toEqual({ customer: 'cus_acct', return_url: 'http://localhost:3000/account' });
+    expect(bodyCapture.body).toEqual({ customer: 'cus_acct', return_url: 'http://localhost:3000/account' });
   });
 
   it('refuses a form posted from another site (login CSRF included)', async () => {
@@ -175,7 +149,7 @@ describe('/account: a member manages their membership', () => {
   });
 
   it('says so calmly when Stripe cannot be reached, changing nothing', async () => {
-    nock(STRIPE).post('/v1/subscriptions/sub_acct').replyWithError('connect ECONNREFUSED');
+    stubStripeUnreachable('post', '/v1/subscriptions/sub_acct');
     const res = await request(t.app).post(`/account/memberships/${ids.membershipId}/cancel`).set('Cookie', cookie).type('form').send({});
     expect(res.status).toBe(503);
     expect(res.text).toContain('Nothing was changed');

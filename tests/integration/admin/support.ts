@@ -1,13 +1,14 @@
 import request from 'supertest';
-import { createStaffUser, type StaffRole, type StaffUser } from '../../../src/admin/staff-users';
+import type { StaffRole, StaffUser } from '../../../src/admin/staff-users';
 import { TEST_BASE_URL, type TestApp } from '../../support/app';
+import { buildDonation, buildDonor, buildMembership, buildStaff, STAFF_PASSWORD } from '../../support/factories';
 
-export const STAFF_PASSWORD = 'a long staff passphrase';
+export { STAFF_PASSWORD };
 /** What a browser sends with a form posted from one of our own pages. */
 export const SAME_ORIGIN = { Origin: TEST_BASE_URL, 'Sec-Fetch-Site': 'same-origin' };
 
 export function createStaff(t: TestApp, role: StaffRole = 'staff', email = `${role}@newsroom.example`): Promise<StaffUser> {
-  return createStaffUser(t.db, { email, password: STAFF_PASSWORD, role, name: `${role} person` });
+  return buildStaff(t.db, { role, email });
 }
 
 /** Signs in through POST /admin/sign-in and returns the session cookie as `name=value`. */
@@ -44,36 +45,28 @@ export async function seedDonor(
   membership?: { amount: number; interval: 'month' | 'year'; status: string; cancelAtPeriodEnd?: boolean },
 ): Promise<{ donorId: string; membershipId: string | null }> {
   const now = Date.now();
-  const [row] = await t
-    .db('donors')
-    .insert({ email: donor.email, name: donor.name ?? null, created_at: new Date(now - (donor.createdDaysAgo ?? 400) * DAY_MS) })
-    .returning('id');
+  const row = await buildDonor(t.db, { email: donor.email, name: donor.name ?? null, created_at: new Date(now - (donor.createdDaysAgo ?? 400) * DAY_MS) });
   let membershipId: string | null = null;
   if (membership) {
-    const [m] = await t
-      .db('memberships')
-      .insert({
-        donor_id: row.id,
-        currency: 'usd',
-        amount: membership.amount,
-        interval: membership.interval,
-        status: membership.status,
-        cancel_at_period_end: membership.cancelAtPeriodEnd ?? false,
-        stripe_subscription_id: `sub_${row.id.slice(0, 8)}`,
-        current_period_end: new Date(now + 20 * DAY_MS),
-        status_at: new Date(now - DAY_MS),
-        ended_at: membership.status === 'canceled' ? new Date(now - 2 * DAY_MS) : null,
-      })
-      .returning('id');
+    const m = await buildMembership(t.db, {
+      donor_id: row.id,
+      amount: membership.amount,
+      interval: membership.interval,
+      status: membership.status,
+      cancel_at_period_end: membership.cancelAtPeriodEnd ?? false,
+      stripe_subscription_id: `sub_${String(row.id).slice(0, 8)}`,
+      current_period_end: new Date(now + 20 * DAY_MS),
+      status_at: new Date(now - DAY_MS),
+      ended_at: membership.status === 'canceled' ? new Date(now - 2 * DAY_MS) : null,
+    });
     membershipId = m.id;
   }
   for (const gift of gifts) {
     const paidAt = new Date(now - gift.daysAgo * DAY_MS);
-    await t.db('donations').insert({
+    await buildDonation(t.db, {
       donor_id: row.id,
       status: gift.status ?? 'succeeded',
       frequency: gift.frequency ?? (membershipId ? (membership!.interval === 'month' ? 'monthly' : 'annual') : 'once'),
-      currency: 'usd',
       amount: gift.amount,
       amount_paid: gift.amount,
       amount_refunded: gift.refunded ?? 0,

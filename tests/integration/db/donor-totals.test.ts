@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { openTestDb, resetTestDb } from '../../support/db';
+import { buildDonation, buildDonor } from '../../support/factories';
 
 /** The trigger-kept `donor_totals` row must equal a fresh sum of the donor's donations. */
 describe('donor_totals', () => {
@@ -10,7 +11,7 @@ describe('donor_totals', () => {
   });
   beforeEach(async () => {
     await resetTestDb(db);
-    [{ id: donorId }] = await db('donors').insert({ email: 'totals@example.com' }).returning('id');
+    ({ id: donorId } = await buildDonor(db, { email: 'totals@example.com' }));
   });
   afterAll(() => db.destroy());
 
@@ -26,9 +27,9 @@ describe('donor_totals', () => {
   const totals = () => db('donor_totals').where({ donor_id: donorId }).first('lifetime', 'gifts', 'first_gift_at', 'last_gift_at');
 
   it('follows gifts as they are paid, refunded, disputed and moved to another donor', async () => {
-    const [first] = await db('donations').insert(gift(2500, '2026-01-10T12:00:00Z')).returning('id');
-    const [second] = await db('donations').insert(gift(10_000, '2026-06-01T12:00:00Z')).returning('id');
-    await db('donations').insert(gift(500, '2026-07-01T12:00:00Z', { status: 'failed', amount_paid: null, paid_at: null }));
+    const first = await buildDonation(db, gift(2500, '2026-01-10T12:00:00Z'));
+    const second = await buildDonation(db, gift(10_000, '2026-06-01T12:00:00Z'));
+    await buildDonation(db, gift(500, '2026-07-01T12:00:00Z', { status: 'failed', amount_paid: null, paid_at: null }));
     expect(await totals()).toEqual({ lifetime: 12500, gifts: 2, first_gift_at: new Date('2026-01-10T12:00:00Z'), last_gift_at: new Date('2026-06-01T12:00:00Z') });
 
     await db('donations').where({ id: second.id }).update({ status: 'partially_refunded', amount_refunded: 4000 });
@@ -37,14 +38,14 @@ describe('donor_totals', () => {
     await db('donations').where({ id: second.id }).update({ status: 'disputed' });
     expect(await totals()).toMatchObject({ lifetime: 2500, gifts: 1, last_gift_at: new Date('2026-01-10T12:00:00Z') });
 
-    const [other] = await db('donors').insert({ email: 'other@example.com' }).returning('id');
+    const other = await buildDonor(db, { email: 'other@example.com' });
     await db('donations').where({ id: first.id }).update({ donor_id: other.id });
     expect(await totals()).toEqual({ lifetime: 0, gifts: 0, first_gift_at: null, last_gift_at: null });
     expect(await db('donor_totals').where({ donor_id: other.id }).first('lifetime', 'gifts')).toEqual({ lifetime: 2500, gifts: 1 });
   });
 
   it('counts both of two gifts written at the same time by two transactions', async () => {
-    await db('donations').insert(gift(500, '2026-02-01T12:00:00Z'));
+    await buildDonation(db, gift(500, '2026-02-01T12:00:00Z'));
     const a = await db.transaction();
     let b: Promise<void> | undefined;
     try {

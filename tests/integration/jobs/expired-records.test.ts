@@ -1,6 +1,7 @@
 import { expiredRecordsJob } from '../../../src/jobs/expired-records-job';
 import { createLogger } from '../../../src/lib/logger';
 import { defaultSettings } from '../../../src/settings/settings';
+import { buildDonor } from '../../support/factories';
 import { bootTestApp, type TestApp } from '../../support/app';
 
 const HOUR_MS = 3_600_000;
@@ -16,7 +17,7 @@ describe('the expired-records job', () => {
   it('deletes expired sessions, sign-in links a day past expiry and stale rate-limit windows, and keeps the rest', async () => {
     const now = new Date();
     const at = (hoursFromNow: number) => new Date(now.getTime() + hoursFromNow * HOUR_MS);
-    const [donor] = await t.db('donors').insert({ email: 'kept@example.com' }).returning('id');
+    const donor = await buildDonor(t.db, { email: 'kept@example.com' });
     await t.db('sessions').insert([
       { token_hash: 'expired', kind: 'donor', donor_id: donor.id, expires_at: at(-1) },
       { token_hash: 'live', kind: 'donor', donor_id: donor.id, expires_at: at(1) },

@@ -1,7 +1,8 @@
-import nock from 'nock';
 import request from 'supertest';
 import { bootTestApp, signedEvent, type TestApp } from '../../support/app';
 import { invoiceObject, subscriptionObject, subscriptionSession, type MembershipIds } from '../../support/membership-fixtures';
+import { buildDonor, buildMembership } from '../../support/factories';
+import { stubStripe, stubStripeUnreachable, type StripeCapture } from '../../support/stripe-stubs';
 import { cardCharge, deliver, refundedCharge } from '../receipts/support';
 
 const T0 = 1_795_000_000;
@@ -20,10 +21,7 @@ describe('Membership events through signed webhooks', () => {
   async function pendingMembership(): Promise<MembershipIds> {
     stories += 1;
     const sessionId = `cs_test_member_${stories}`;
-    const [row] = await t
-      .db('memberships')
-      .insert({ status: 'pending', currency: 'usd', amount: 1000, interval: 'month', stripe_checkout_session_id: sessionId, campaign: 'members-drive' })
-      .returning('id');
+    const row = await buildMembership(t.db, { stripe_checkout_session_id: sessionId, campaign: 'members-drive' });
     return { membershipId: row.id, subscriptionId: `sub_${stories}`, customerId: `cus_member_${stories}`, sessionId };
   }
 
@@ -83,22 +81,17 @@ describe('Membership events through signed webhooks', () => {
   it('fetches the invoice’s payments from Stripe when the event leaves them out, as Stripe’s events do', async () => {
     const ids = await pendingMembership();
     const { payments, ...withoutPayments } = invoiceObject(ids, { id: 'in_bare', paidAt: T0 });
-    let query = '';
-    nock('https://api.stripe.com')
-      .get(/\/v1\/invoices\/in_bare/)
-      .reply(function (uri) {
-        query = decodeURIComponent(uri);
-        return [200, { ...withoutPayments, payments }];
-      });
+    const fetched: StripeCapture = {};
+    stubStripe('get', /^\/v1\/invoices\/in_bare/, { ...withoutPayments, payments }, fetched);
     await deliver(t, 'invoice.paid', withoutPayments, { created: T0 });
-    expect(query).toContain('expand[0]=payments');
+    expect(fetched.path).toContain('expand[0]=payments');
     expect(await t.db('donations').where({ stripe_invoice_id: 'in_bare' }).first()).toMatchObject({ stripe_payment_intent_id: 'pi_in_bare' });
   });
 
   it('answers 503 and records nothing when Stripe cannot complete the event, so Stripe retries', async () => {
     const ids = await pendingMembership();
     const { payments: _payments, ...withoutPayments } = invoiceObject(ids, { id: 'in_down', paidAt: T0 });
-    nock('https://api.stripe.com').get(/\/v1\/invoices\/in_down/).replyWithError('connect ECONNREFUSED');
+    stubStripeUnreachable('get', /^\/v1\/invoices\/in_down/);
     const { payload, signature } = signedEvent('invoice.paid', withoutPayments, { created: T0 });
     const res = await request(t.app).post('/webhooks/stripe').set('Content-Type', 'application/json').set('Stripe-Signature', signature).send(payload);
     expect(res.status).toBe(503);
@@ -218,22 +211,22 @@ describe('Membership events through signed webhooks', () => {
     const customer = (email: string, name: string) => ({ id: 'cus_member_x', object: 'customer', email, name });
 
     it('keeps the donor’s email and name current, ignoring an older snapshot', async () => {
-      await t.db('donors').insert({ email: 'old@example.com', name: 'Old Name', stripe_customer_id: 'cus_member_x' });
+      await buildDonor(t.db, { email: 'old@example.com', name: 'Old Name', stripe_customer_id: 'cus_member_x' });
       await deliver(t, 'customer.updated', customer('new@example.com', 'New Name'), { created: T0 + 10 });
       await deliver(t, 'customer.updated', customer('older@example.com', 'Older'), { created: T0 + 5 });
       expect(await t.db('donors').where({ stripe_customer_id: 'cus_member_x' }).first()).toMatchObject({ email: 'new@example.com', name: 'New Name' });
     });
 
     it('signs the donor out everywhere when the email changes outside Sustain', async () => {
-      const [donor] = await t.db('donors').insert({ email: 'old@example.com', stripe_customer_id: 'cus_member_x' }).returning('id');
+      const donor = await buildDonor(t.db, { email: 'old@example.com', stripe_customer_id: 'cus_member_x' });
       await t.db('sessions').insert({ token_hash: 'h1', kind: 'donor', donor_id: donor.id, expires_at: new Date(Date.now() + 86_400_000) });
       await deliver(t, 'customer.updated', customer('new@example.com', 'New Name'), { created: T0 });
       expect(await t.db('sessions')).toHaveLength(0);
     });
 
     it('leaves the email alone when another donor already has it', async () => {
-      await t.db('donors').insert({ email: 'taken@example.com' });
-      await t.db('donors').insert({ email: 'mine@example.com', stripe_customer_id: 'cus_member_x' });
+      await buildDonor(t.db, { email: 'taken@example.com' });
+      await buildDonor(t.db, { email: 'mine@example.com', stripe_customer_id: 'cus_member_x' });
       await deliver(t, 'customer.updated', customer('Taken@example.com', 'Renamed'), { created: T0 });
       expect(await t.db('donors').where({ stripe_customer_id: 'cus_member_x' }).first()).toMatchObject({ email: 'mine@example.com', name: 'Renamed' });
     });

@@ -1,6 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import type Stripe from 'stripe';
 import request from 'supertest';
+import { buildDonation } from '../../support/factories';
 import { signedEvent, type TestApp } from '../../support/app';
 
 /** Posts a signed Stripe event to the webhook endpoint, as Stripe would. */
@@ -26,11 +27,8 @@ let sessions = 0;
 export async function pendingDonation(t: TestApp, overrides: Record<string, unknown> = {}): Promise<PendingDonation> {
   sessions += 1;
   const sessionId = `cs_test_receipts_${sessions}`;
-  const [row] = await t
-    .db('donations')
-    .insert({ status: 'pending', currency: 'usd', amount: 2500, stripe_checkout_session_id: sessionId, ...overrides })
-    .returning(['id', 'stripe_checkout_session_id']);
-  return { id: row.id, sessionId: row.stripe_checkout_session_id };
+  const row = await buildDonation(t.db, { stripe_checkout_session_id: sessionId, ...overrides });
+  return { id: row.id, sessionId: row.stripe_checkout_session_id as string };
 }
 
 /** A succeeded card charge as the pinned API version shapes it; metadata copied from the payment intent. */

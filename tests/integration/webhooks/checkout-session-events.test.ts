@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { bootTestApp, signedEvent, type TestApp } from '../../support/app';
+import { buildDonation, buildDonor } from '../../support/factories';
 import { checkoutSession } from '../../support/stripe-fixtures';
 
 describe('POST /webhooks/stripe — checkout session events', () => {
@@ -11,11 +12,7 @@ describe('POST /webhooks/stripe — checkout session events', () => {
   afterAll(() => t.close());
 
   async function pendingDonation(overrides: Record<string, unknown> = {}) {
-    const [row] = await t
-      .db('donations')
-      .insert({ status: 'pending', currency: 'usd', amount: 2500, stripe_checkout_session_id: 'cs_test_a1B2c3D4e5', ...overrides })
-      .returning('*');
-    return row as { id: string };
+    return buildDonation(t.db, { stripe_checkout_session_id: 'cs_test_a1B2c3D4e5', ...overrides });
   }
 
   function deliver(type: string, object: object, options: { id?: string; created?: number } = {}) {
@@ -173,7 +170,7 @@ describe('POST /webhooks/stripe — checkout session events', () => {
   });
 
   it('matches a returning donor by email regardless of case', async () => {
-    const [existing] = await t.db('donors').insert({ email: 'Reader@Example.com', name: 'Ada R.' }).returning('*');
+    const existing = await buildDonor(t.db, { email: 'Reader@Example.com', name: 'Ada R.' });
     const donation = await pendingDonation();
     await deliver('checkout.session.completed', checkoutSession({ donationId: donation.id }));
     expect(await t.db('donors').count({ n: '*' })).toEqual([{ n: 1 }]);
@@ -182,7 +179,7 @@ describe('POST /webhooks/stripe — checkout session events', () => {
   });
 
   it('matches a donor by Stripe customer id even when the email differs', async () => {
-    const [existing] = await t.db('donors').insert({ email: 'old@example.com', stripe_customer_id: 'cus_test_donor1' }).returning('*');
+    const existing = await buildDonor(t.db, { email: 'old@example.com', stripe_customer_id: 'cus_test_donor1' });
     const donation = await pendingDonation();
     await deliver('checkout.session.completed', checkoutSession({ donationId: donation.id }));
     expect(await t.db('donors').count({ n: '*' })).toEqual([{ n: 1 }]);

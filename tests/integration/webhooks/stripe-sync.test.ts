@@ -3,6 +3,7 @@ import { createLogger } from '../../../src/lib/logger';
 import { syncStripeEvents } from '../../../src/webhooks/sync-events';
 import { bootTestApp, signedEvent, type TestApp } from '../../support/app';
 import { checkoutSession } from '../../support/stripe-fixtures';
+import { STRIPE_API, stubEventsList } from '../../support/stripe-stubs';
 import { cardCharge, deliver, pendingDonation } from '../receipts/support';
 
 describe('npm run stripe:sync — replaying missed events', () => {
@@ -26,14 +27,14 @@ describe('npm run stripe:sync — replaying missed events', () => {
     await deliver(t, 'product.created', { id: 'prod_1', object: 'product' }, { id: 'evt_sync_0', created: T0 - 10 });
 
     let firstQuery = '';
-    nock('https://api.stripe.com')
+    nock(STRIPE_API)
       .get('/v1/events')
       .query((q) => {
         firstQuery = JSON.stringify(q);
         return !('starting_after' in q);
       })
       .reply(200, { object: 'list', url: '/v1/events', has_more: true, data: [completed, charge] });
-    nock('https://api.stripe.com')
+    nock(STRIPE_API)
       .get('/v1/events')
       .query((q) => q.starting_after === 'evt_sync_1')
       .reply(200, { object: 'list', url: '/v1/events', has_more: false, data: [other] });
@@ -45,7 +46,7 @@ describe('npm run stripe:sync — replaying missed events', () => {
     expect(await t.db('receipts')).toHaveLength(1);
 
     // Twice is harmless.
-    nock('https://api.stripe.com').get('/v1/events').query(true).reply(200, { object: 'list', url: '/v1/events', has_more: false, data: [completed, charge, other] });
+    stubEventsList([completed, charge, other]);
     expect(await syncStripeEvents(t.db, t.stripe, new Date((T0 - 3600) * 1000), createLogger('silent'))).toEqual({ seen: 3, applied: 0, alreadyRecorded: 3 });
   });
 });
