@@ -76,27 +76,45 @@ export function checkoutParams(
 ): Stripe.Checkout.SessionCreateParams {
   const org = settings.organization.name;
   const metadata = { donation_id: donationId, source: METADATA_SOURCE };
-  const description = request.coverFees
-    ? `Includes ${formatMoney(request.feeAmount, request.currency)} to cover processing fees`
-    : undefined;
   return {
     mode: 'payment',
     submit_type: 'donate',
     customer_creation: 'always',
+    ...giftCheckoutParams(baseUrl, request, donationId, `Donation to ${org}`),
+    metadata,
+    payment_intent_data: { metadata, description: `Donation to ${org}` },
+  };
+}
+
+/**
+ * What every gift's Checkout Session says, one-time or membership: the donor's
+ * email, our id, one line at the server-computed total (naming the covered
+ * fees), and the way back to the thank-you page or to the form.
+ */
+export function giftCheckoutParams(
+  baseUrl: string,
+  request: DonationRequest,
+  ourId: string,
+  name: string,
+  recurring?: { interval: 'month' | 'year' },
+): Pick<Stripe.Checkout.SessionCreateParams, 'customer_email' | 'client_reference_id' | 'line_items' | 'success_url' | 'cancel_url'> {
+  const description = request.coverFees
+    ? `Includes ${formatMoney(request.feeAmount, request.currency)} to cover processing fees`
+    : undefined;
+  return {
     ...(request.email ? { customer_email: request.email } : {}),
-    client_reference_id: donationId,
+    client_reference_id: ourId,
     line_items: [
       {
         quantity: 1,
         price_data: {
           currency: request.currency,
           unit_amount: request.total,
-          product_data: { name: `Donation to ${org}`, ...(description ? { description } : {}) },
+          ...(recurring ? { recurring } : {}),
+          product_data: { name, ...(description ? { description } : {}) },
         },
       },
     ],
-    metadata,
-    payment_intent_data: { metadata, description: `Donation to ${org}` },
     success_url: `${baseUrl}/donate/thanks?session_id={CHECKOUT_SESSION_ID}`,
     cancel_url: `${baseUrl}/donate?${cancelQuery(request)}`,
   };

@@ -1,8 +1,7 @@
 import type Stripe from 'stripe';
-import { cancelQuery, METADATA_SOURCE, openCheckoutSession, type CheckoutDeps } from '../giving/create-checkout-session';
+import { giftCheckoutParams, METADATA_SOURCE, openCheckoutSession, type CheckoutDeps } from '../giving/create-checkout-session';
 import type { DonationRequest } from '../giving/donation-form';
 import { giftColumns } from '../giving/donation-queries';
-import { formatMoney } from '../lib/money';
 import type { Settings } from '../settings/settings';
 import { attachMembershipCheckoutSession, insertPendingMembership, markMembershipCheckoutFailed } from './membership-queries';
 
@@ -38,28 +37,12 @@ export function membershipCheckoutParams(
   const org = settings.organization.name;
   const interval = INTERVAL[request.frequency as 'monthly' | 'annual'];
   const metadata = { membership_id: membershipId, source: METADATA_SOURCE };
-  const description = request.coverFees
-    ? `Includes ${formatMoney(request.feeAmount, request.currency)} to cover processing fees`
-    : undefined;
+  const name = `${interval === 'month' ? 'Monthly' : 'Yearly'} membership, ${org}`;
   return {
     mode: 'subscription',
-    ...(request.email ? { customer_email: request.email } : {}),
-    client_reference_id: membershipId,
-    line_items: [
-      {
-        quantity: 1,
-        price_data: {
-          currency: request.currency,
-          unit_amount: request.total,
-          recurring: { interval },
-          product_data: { name: `${interval === 'month' ? 'Monthly' : 'Yearly'} membership, ${org}`, ...(description ? { description } : {}) },
-        },
-      },
-    ],
+    ...giftCheckoutParams(baseUrl, request, membershipId, name, { interval }),
     metadata,
     // Copied by Stripe onto every invoice (parent.subscription_details.metadata): how renewals find the row.
     subscription_data: { metadata, description: `Membership of ${org}` },
-    success_url: `${baseUrl}/donate/thanks?session_id={CHECKOUT_SESSION_ID}`,
-    cancel_url: `${baseUrl}/donate?${cancelQuery(request)}`,
   };
 }
