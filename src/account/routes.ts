@@ -14,7 +14,7 @@ import { receiptFile } from '../receipts/receipt-number';
 import { validateOr } from '../http/validate';
 import { loadReceiptView } from '../receipts/receipt-view';
 import { renderStatementPdf } from '../receipts/statement-pdf';
-import { currentStatementView } from '../receipts/year-end-view';
+import { loadCurrentStatementView } from '../receipts/year-end-view';
 import type { SettingsCache } from '../settings/settings';
 import { loadAccountView } from './account-view';
 import { membershipActionsRouter } from './membership-routes';
@@ -133,7 +133,7 @@ export function accountRouter(deps: AccountDeps): Router {
   router.get('/account/statements/:year', requireDonor, async (req, res) => {
     const year = Number(/^(\d{4})\.pdf$/.exec(String(req.params.year))?.[1]);
     if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new NotFoundError('No such statement');
-    const view = await currentStatementView(deps.db, req.donorId!, year, await deps.settings.get());
+    const view = await loadCurrentStatementView(deps.db, req.donorId!, year, await deps.settings.get());
     if (!view) throw new NotFoundError(`You have no gifts in ${year}`);
     sendPdf(res, view.pdfFilename, await renderStatementPdf(view));
   });

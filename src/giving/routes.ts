@@ -12,8 +12,8 @@ import { createMembershipCheckout } from '../members/create-membership-checkout'
 import { createDonationCheckout } from './create-checkout-session';
 import { parseDonationForm, singleValues } from './donation-form';
 import { findDonationByCheckoutSession } from './donation-queries';
-import { donatePageModel, formValuesFromQuery, type FormValues } from './donate-page-model';
-import { thanksPageModel } from './thanks-page-model';
+import { buildDonateView, formValuesFromQuery, type FormValues } from './donate-view';
+import { buildThanksView } from './thanks-view';
 
 export interface GivingDeps {
   db: Db;
@@ -47,7 +47,7 @@ export function givingRouter(deps: GivingDeps): Router {
     const query = singleValues(req.query);
     const values = formValuesFromQuery({ ...query, referrer: query.referrer ?? externalReferrer(req) }, settings.giving);
     const notice = query.canceled ? 'Your donation was not completed, and you were not charged.' : null;
-    res.render('giving/donate', donatePageModel(settings, values, [], { notice }));
+    res.render('giving/donate', buildDonateView(settings, values, [], { notice }));
   });
 
   router.post('/donate', form, async (req, res) => {
@@ -85,7 +85,7 @@ export function givingRouter(deps: GivingDeps): Router {
       session.mode === 'subscription'
         ? await findMembershipOrigin(deps.db, session.id)
         : await findDonationByCheckoutSession(deps.db, session.id);
-    res.render('giving/thanks', thanksPageModel(settings, session, origin ?? null, deps.isAllowedReturn));
+    res.render('giving/thanks', buildThanksView(settings, session, origin ?? null, deps.isAllowedReturn));
   });
 
   /** The Referer, unless it is one of our own pages (which says nothing about where the donor came from). */
@@ -110,5 +110,5 @@ function renderForm(
   errors: FieldError[],
   formError: string | null = null,
 ) {
-  res.status(status).render('giving/donate', donatePageModel(settings, values, errors, { formError }));
+  res.status(status).render('giving/donate', buildDonateView(settings, values, errors, { formError }));
 }

@@ -40,7 +40,8 @@ export async function loadStatementView(db: Db, statementId: string, settings: S
   const statement = await findStatement(db, statementId);
   if (!statement) throw new Error(`No year-end statement with id ${statementId}`);
   const gifts = await statementGifts(db, statement.donor_id, statement.year);
-  return buildStatementView(db, { ...statement, issued_at: statement.issued_at }, gifts, settings);
+  const donor = await findDonorNameForDocuments(db, statement.donor_id);
+  return buildStatementView({ statement, gifts, donor: donor ?? null, settings });
 }
 
 /**
@@ -48,7 +49,7 @@ export async function loadStatementView(db: Db, statementId: string, settings: S
  * a donor can download any year, including the current one): totals from the
  * receipts in force today. Null when the donor has no gift in force that year.
  */
-export async function currentStatementView(
+export async function loadCurrentStatementView(
   db: Db,
   donorId: string,
   year: number,
@@ -66,7 +67,8 @@ export async function currentStatementView(
     deductible_total: gifts.reduce((sum, g) => sum + g.deductible_amount, 0),
     issued_at: now,
   };
-  return buildStatementView(db, facts, gifts, settings);
+  const donor = await findDonorNameForDocuments(db, donorId);
+  return buildStatementView({ statement: facts, gifts, donor: donor ?? null, settings });
 }
 
 interface StatementFacts {
@@ -79,13 +81,17 @@ interface StatementFacts {
   issued_at: Date;
 }
 
-async function buildStatementView(
-  db: Db,
-  statement: StatementFacts,
-  gifts: StatementGift[],
-  settings: Settings,
-): Promise<StatementView> {
-  const donor = await findDonorNameForDocuments(db, statement.donor_id);
+export function buildStatementView({
+  statement,
+  gifts,
+  donor,
+  settings,
+}: {
+  statement: StatementFacts;
+  gifts: StatementGift[];
+  donor: { name: string | null; email: string; anonymized_at: Date | null } | null;
+  settings: Settings;
+}): StatementView {
   const { organization } = settings;
   const money = (minor: number) => formatMoney(minor, statement.currency);
   const anyGoods = gifts.some((g) => g.goods_value > 0);

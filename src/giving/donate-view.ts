@@ -58,7 +58,7 @@ export function formValuesFromQuery(query: Record<string, string | undefined>, g
   return values;
 }
 
-export function donatePageModel(
+export function buildDonateView(
   settings: Settings,
   values: FormValues,
   errors: FieldError[],

@@ -9,7 +9,7 @@ export interface CheckoutOrigin {
   interval?: 'month' | 'year';
 }
 
-export function thanksPageModel(
+export function buildThanksView(
   settings: Settings,
   session: Stripe.Checkout.Session,
   origin: CheckoutOrigin | null,
