@@ -13,8 +13,9 @@ import { setupLink } from './admin/auth-routes';
 import { countStaffUsers } from './admin/staff-users';
 import { randomToken } from './lib/tokens';
 import { SCHEDULED_JOBS } from './jobs/scheduled-jobs';
-import { createStripeClient } from './stripe/client';
-import { startStripeEmulator, type RunningEmulator } from './stripe/emulator';
+import { startStripeEmulator, type RunningEmulator } from '@sustain/stripe-emulator';
+import { formatMoney } from './lib/money';
+import { createStripeClient, STRIPE_API_VERSION } from './stripe/client';
 
 /** Process entry: config -> database -> migrations -> (emulator) -> app -> listen. */
 async function main(): Promise<void> {
@@ -74,7 +75,9 @@ async function main(): Promise<void> {
         port: config.stripe.emulator.port,
         webhookUrl: `http://127.0.0.1:${port}/webhooks/stripe`,
         webhookSecret: config.stripe.webhookSecret,
+        apiVersion: STRIPE_API_VERSION,
         logger,
+        formatMoney,
       });
     } catch (error) {
       server.close();
