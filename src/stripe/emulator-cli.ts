@@ -15,10 +15,12 @@ import { STRIPE_API_VERSION } from './client';
 const DEFAULT_PORT = 12111;
 const DEFAULT_WEBHOOK_URL = 'http://localhost:3000/webhooks/stripe';
 
-const USAGE = `usage: npm run stripe:emulator -- [--webhook-url URL | --no-webhooks]
+const USAGE = `usage: npm run stripe:emulator -- [--webhook-url URL | --no-webhooks] [--state-file PATH]
 
   --webhook-url URL   where signed events are POSTed (default ${DEFAULT_WEBHOOK_URL})
   --no-webhooks       record events (GET /v1/events) without delivering them
+  --state-file PATH   keep the emulator's objects in this JSON file across restarts
+                      (default: kept in memory only)
   --help              show this help
 
 environment: STRIPE_EMULATOR_PORT (default ${DEFAULT_PORT}), STRIPE_WEBHOOK_SECRET, LOG_LEVEL
@@ -31,6 +33,7 @@ function usage(problem: string): never {
 
 interface CliOptions {
   webhookUrl: string | null;
+  stateFile: string | undefined;
 }
 
 function parseOptions(args: string[]): CliOptions {
@@ -41,6 +44,7 @@ function parseOptions(args: string[]): CliOptions {
       options: {
         'webhook-url': { type: 'string' },
         'no-webhooks': { type: 'boolean' },
+        'state-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -57,7 +61,7 @@ function parseOptions(args: string[]): CliOptions {
   if (values['no-webhooks'] && values['webhook-url'] !== undefined) usage('use either --webhook-url or --no-webhooks');
   const webhookUrl = values['no-webhooks'] ? null : (values['webhook-url'] ?? DEFAULT_WEBHOOK_URL);
   if (webhookUrl !== null && !/^https?:\/\/\S+$/.test(webhookUrl)) usage(`not an http(s) URL: ${webhookUrl}`);
-  return { webhookUrl };
+  return { webhookUrl, stateFile: values['state-file'] };
 }
 
 function parsePort(value: string | undefined): number {
@@ -68,7 +72,7 @@ function parsePort(value: string | undefined): number {
 }
 
 async function main(): Promise<void> {
-  const { webhookUrl } = parseOptions(process.argv.slice(2));
+  const { webhookUrl, stateFile } = parseOptions(process.argv.slice(2));
   const port = parsePort(process.env.STRIPE_EMULATOR_PORT);
   const webhookSecret = process.env.STRIPE_WEBHOOK_SECRET?.trim() || DEV_WEBHOOK_SECRET;
   const logger = createLogger(process.env.LOG_LEVEL?.trim() || 'info');
@@ -80,6 +84,7 @@ async function main(): Promise<void> {
     apiVersion: STRIPE_API_VERSION,
     logger,
     formatMoney,
+    stateFile,
   });
   logger.info({ url: emulator.url, webhookUrl }, 'stripe emulator ready (test mode only)');
 
