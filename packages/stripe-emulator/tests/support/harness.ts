@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
-import { startStripeEmulator, type RunningEmulator } from '../../src';
+import { startStripeEmulator, type RetentionLimits, type RunningEmulator } from '../../src';
 
 export const WEBHOOK_SECRET = 'whsec_emulator_test_secret';
 /** The version the emulator's objects are shaped for, and the SDK's pinned one. */
@@ -69,7 +69,9 @@ export interface Harness {
 }
 
 /** An emulator on a free port, delivering to a local receiver, driven by the real SDK. */
-export async function startHarness(options: { retryDelaysMs?: number[] } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { retryDelaysMs?: number[]; stateFile?: string; retention?: Partial<RetentionLimits> } = {},
+): Promise<Harness> {
   const receiver = new WebhookReceiver();
   const webhookUrl = await receiver.start();
   const emulator = await startStripeEmulator({
@@ -78,6 +80,8 @@ export async function startHarness(options: { retryDelaysMs?: number[] } = {}): 
     webhookSecret: WEBHOOK_SECRET,
     apiVersion: API_VERSION,
     retryDelaysMs: options.retryDelaysMs ?? [20, 40, 80],
+    ...(options.stateFile ? { stateFile: options.stateFile } : {}),
+    ...(options.retention ? { retention: options.retention } : {}),
   });
   const stripe = stripeClient(emulator, 'sk_test_emulator');
   return {
