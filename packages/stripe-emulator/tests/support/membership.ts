@@ -61,6 +61,7 @@ export interface AdvanceReport {
   failed: Array<{ subscription: string; invoice: string; attempt_count: number; next_payment_attempt: number | null }>;
   canceled: Array<{ subscription: string; reason: string; ended_at: number }>;
   expired_sessions: string[];
+  evicted: { checkoutSessions: number; idempotentResponses: number; events: number };
 }
 
 export async function advance(h: Harness, days: number): Promise<AdvanceReport> {
