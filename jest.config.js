@@ -1,7 +1,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/tests'],
+  // The emulator package's tests run with the app's (and alone: npm test -w @sustain/stripe-emulator).
+  roots: ['<rootDir>/tests', '<rootDir>/packages/stripe-emulator/tests'],
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': [

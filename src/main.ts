@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
@@ -13,8 +14,24 @@ import { setupLink } from './admin/auth-routes';
 import { countStaffUsers } from './admin/staff-users';
 import { randomToken } from './lib/tokens';
 import { SCHEDULED_JOBS } from './jobs/scheduled-jobs';
-import { createStripeClient } from './stripe/client';
-import { startStripeEmulator, type RunningEmulator } from './stripe/emulator';
+import { startStripeEmulator, type RunningEmulator } from '@sustain/stripe-emulator';
+import { formatMoney } from './lib/money';
+import { createStripeClient, STRIPE_API_VERSION } from './stripe/client';
+
+function embeddedDataDir(database: Config['database']): string | null {
+  return 'embedded' in database ? database.embedded.dataDir : null;
+}
+
+/**
+ * The emulator keeps its objects in the data folder, beside the embedded
+ * database, so a restart carries on with the memberships it sold. With
+ * DATABASE_URL, config names no data folder; asking it as if the database
+ * were embedded gives DATA_DIR with its one default.
+ */
+function emulatorStateFile(config: Config): string {
+  const dataDir = embeddedDataDir(config.database) ?? embeddedDataDir(loadConfig({ ...process.env, DATABASE_URL: undefined }).database)!;
+  return path.join(dataDir, 'stripe-emulator.json');
+}
 
 /** Process entry: config -> database -> migrations -> (emulator) -> app -> listen. */
 async function main(): Promise<void> {
@@ -74,7 +91,10 @@ async function main(): Promise<void> {
         port: config.stripe.emulator.port,
         webhookUrl: `http://127.0.0.1:${port}/webhooks/stripe`,
         webhookSecret: config.stripe.webhookSecret,
+        apiVersion: STRIPE_API_VERSION,
         logger,
+        formatMoney,
+        stateFile: emulatorStateFile(config),
       });
     } catch (error) {
       server.close();
