@@ -36,7 +36,7 @@ function tablesFromMigrations(): string[] {
   return [...names];
 }
 
-const appFiles = sourceFiles('src').filter((file) => !file.startsWith('src/stripe/emulator/'));
+const appFiles = sourceFiles('src');
 
 describe('where things go', () => {
   it('finds the application source and the tables it checks for', () => {
