@@ -5,7 +5,7 @@ import type { EmulatorContext } from '../engine/context';
 import { invalidRequest, missingReference } from '../engine/errors';
 import { eventRequest } from './api-auth';
 import { expandObject } from './expand';
-import { expandParam, ignoredParam, notEmulatedParam, optionalString, parseParams, urlParam } from './params';
+import { expandParam, ignoredParam, notEmulated, optionalString, parseParams, urlParam } from './params';
 
 /** `POST /v1/billing_portal/sessions`. */
 
@@ -16,9 +16,7 @@ const createSchema = z.strictObject({
   locale: optionalString,
   expand: expandParam,
   after_expiration: ignoredParam,
-  customer_account: notEmulatedParam,
-  flow_data: notEmulatedParam,
-  on_behalf_of: notEmulatedParam,
+  ...notEmulated('customer_account', 'flow_data', 'on_behalf_of'),
 });
 
 export function billingPortalSessionRoutes(ctx: EmulatorContext): Router {

@@ -57,8 +57,18 @@ export const expandParam = arrayParam(z.string()).optional();
 /** A real Stripe param the emulator accepts and ignores because it changes nothing it models. */
 export const ignoredParam = z.unknown().optional();
 
+/** Several ignored params at once, to spread into a schema's shape. */
+export function ignored<Name extends string>(...names: Name[]): Record<Name, typeof ignoredParam> {
+  return Object.fromEntries(names.map((name) => [name, ignoredParam])) as Record<Name, typeof ignoredParam>;
+}
+
 /** A real Stripe param that would change amounts or flow in ways the emulator does not model. */
 export const notEmulatedParam = z.never().optional();
+
+/** Several not-emulated params at once, to spread into a schema's shape. */
+export function notEmulated<Name extends string>(...names: Name[]): Record<Name, typeof notEmulatedParam> {
+  return Object.fromEntries(names.map((name) => [name, notEmulatedParam])) as Record<Name, typeof notEmulatedParam>;
+}
 
 /**
  * `metadata[key]=value` pairs with Stripe's limits. `metadata=` (empty) means

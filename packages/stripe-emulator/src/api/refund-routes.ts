@@ -8,7 +8,7 @@ import type { Charge } from '../engine/stripe-objects';
 import { eventRequest } from './api-auth';
 import { expandObject } from './expand';
 import { listParams, paginate } from './lists';
-import { expandParam, ignoredParam, inRange, metadataParam, notEmulatedParam, optionalString, parseParams, positiveIntegerParam } from './params';
+import { expandParam, ignored, inRange, metadataParam, notEmulated, optionalString, parseParams, positiveIntegerParam } from './params';
 
 /** `POST /v1/refunds` and `GET /v1/refunds[/:id]`; what a refund does is in `engine/refunds.ts`. */
 
@@ -19,12 +19,8 @@ const createSchema = z.strictObject({
   reason: z.enum(['duplicate', 'fraudulent', 'requested_by_customer']).optional(),
   metadata: metadataParam,
   expand: expandParam,
-  instructions_email: ignoredParam,
-  refund_application_fee: ignoredParam,
-  reverse_transfer: ignoredParam,
-  currency: notEmulatedParam,
-  customer: notEmulatedParam,
-  origin: notEmulatedParam,
+  ...ignored('instructions_email', 'refund_application_fee', 'reverse_transfer'),
+  ...notEmulated('currency', 'customer', 'origin'),
 });
 
 const listSchema = z.strictObject({
