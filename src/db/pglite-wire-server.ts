@@ -94,6 +94,8 @@ class ClientConnection {
   private batch: Buffer[] = [];
   /** After an error in an exchange that ended with Flush, PostgreSQL skips the client's messages up to its Sync. */
   private skippingToSync = false;
+  /** Once the server has said goodbye, nothing more the client sends may reach the session. */
+  private ended = false;
   private work: Promise<void> = Promise.resolve();
 
   constructor(
@@ -112,20 +114,26 @@ class ClientConnection {
     await this.turns.release(this.id);
   }
 
+  private end(farewell?: Buffer): void {
+    this.ended = true;
+    if (farewell) this.socket.end(farewell);
+    else this.socket.end();
+  }
+
   private receive(chunk: Buffer): void {
     this.reader.push(chunk);
-    for (let message = this.reader.next(); message; message = this.reader.next()) {
+    for (let message = this.reader.next(); message && !this.ended; message = this.reader.next()) {
       switch (message.kind) {
         case 'encryption-request':
           this.socket.write('N');
           break;
         case 'cancel-request':
         case 'terminate':
-          this.socket.end();
+          this.end();
           return;
         case 'startup':
           if (!this.limits.admitted) {
-            this.socket.end(errorResponse({ severity: 'FATAL', code: '53300', message: 'sorry, too many clients already' }));
+            this.end(errorResponse({ severity: 'FATAL', code: '53300', message: 'sorry, too many clients already' }));
             return;
           }
           this.flush([message.bytes], 'startup');
@@ -157,7 +165,7 @@ class ClientConnection {
         if (!(error instanceof SessionWaitTimeout) || !this.socket.writable) {
           this.socket.destroy();
         } else if (end === 'startup') {
-          this.socket.end(sessionWaitError(error, 'FATAL'));
+          this.end(sessionWaitError(error, 'FATAL'));
         } else {
           // The session never ran this client's batch, so it is in no transaction of its own.
           this.socket.write(sessionWaitError(error, 'ERROR'));

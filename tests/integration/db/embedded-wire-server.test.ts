@@ -1,3 +1,4 @@
+import net from 'node:net';
 import pg from 'pg';
 import { createDb } from '../../../src/db/knex';
 import { startEmbeddedServer, type EmbeddedServer } from './embedded-server';
@@ -36,8 +37,34 @@ describe('the embedded database wire server', () => {
     expect((await clients[0]!.query('select 1 as n')).rows).toEqual([{ n: 1 }]);
 
     await clients[1]!.end();
-    const next = await connect();
-    expect((await next.query('select 2 as n')).rows).toEqual([{ n: 2 }]);
+    // The server counts the slot free when it sees the socket close, a moment after end() resolves.
+    let next: pg.Client | undefined;
+    for (let attempt = 0; attempt < 50 && !next; attempt += 1) {
+      next = await connect().catch(async (error: { code?: string }) => {
+        if (error.code !== '53300') throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return undefined;
+      });
+    }
+    expect((await next!.query('select 2 as n')).rows).toEqual([{ n: 2 }]);
+  });
+
+  it('runs nothing a refused client sends after its refusal', async () => {
+    const clients = await Promise.all(Array.from({ length: MAX_CONNECTIONS }, () => connect()));
+    const { port, hostname } = new URL(server.url);
+    const socket = net.connect(Number(port), hostname);
+    const received: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    socket.on('error', () => undefined);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(startupMessage());
+    await new Promise((resolve) => socket.once('data', resolve));
+    socket.write(queryMessage('create table sneaked_in (n int)'));
+    await closed;
+
+    expect(Buffer.concat(received).toString('latin1')).toMatch(/^E.*C53300\0/s);
+    expect((await clients[0]!.query("select to_regclass('sneaked_in') as t")).rows).toEqual([{ t: null }]);
   });
 
   it("fails a query waiting behind another connection's idle transaction after the bound with 55P03, and leaves that transaction whole", async () => {
@@ -90,3 +117,19 @@ describe('the embedded database wire server', () => {
     expect((await waiting).rows).toEqual([{ n: 1 }]);
   });
 });
+
+function startupMessage(): Buffer {
+  const body = Buffer.from('user\0postgres\0database\0postgres\0\0');
+  const header = Buffer.alloc(8);
+  header.writeInt32BE(body.length + 8, 0);
+  header.writeInt32BE(196608, 4);
+  return Buffer.concat([header, body]);
+}
+
+function queryMessage(sql: string): Buffer {
+  const body = Buffer.from(`${sql}\0`);
+  const header = Buffer.alloc(5);
+  header.write('Q');
+  header.writeInt32BE(body.length + 4, 1);
+  return Buffer.concat([header, body]);
+}
