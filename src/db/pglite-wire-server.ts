@@ -16,7 +16,9 @@ import { SessionTurns, SessionWaitTimeout } from './pglite-session-turns';
  * 4% of answers under tests/integration/db/concurrent-queries.test.ts).
  * Upstream: electric-sql/pglite#1046, fix in PR #977. Delete these three files
  * and use pglite-socket once it releases a version with that fix and the
- * concurrency test passes on it (run `npm test` with TEST_DATABASE_URL unset).
+ * concurrency test passes on it (run `npm test` with TEST_DATABASE_URL unset),
+ * along with tests/integration/db/embedded-wire-server.test.ts, which checks
+ * what this server adds: the 53300 refusal and the bounded wait.
  *
  * Here a client's messages are batched up to the next Sync, simple Query or
  * Flush and run as one unit, and a client that leaves a transaction open keeps
