@@ -30,6 +30,8 @@ export interface EmbeddedOptions {
   dataDir: string | null;
   /** Must exceed the knex pool size: connections beyond it are refused, not queued. */
   maxConnections: number;
+  /** How long a query may wait on another connection's idle transaction before it fails; 10 s unless set. */
+  sessionWaitTimeoutMs?: number;
   port?: number;
 }
 
@@ -52,7 +54,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 
   let server: WireServer;
   try {
-    server = await startPgliteWireServer(pglite, { port: options.port ?? 0, maxConnections: options.maxConnections });
+    server = await startPgliteWireServer(pglite, {
+      port: options.port ?? 0,
+      maxConnections: options.maxConnections,
+      sessionWaitTimeoutMs: options.sessionWaitTimeoutMs,
+    });
   } catch (error) {
     await pglite.close();
     releaseLock();

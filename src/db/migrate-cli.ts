@@ -1,14 +1,15 @@
-import { loadConfig } from '../config';
-import { withCliDatabase } from './cli-database';
+import { defineCommand, runCliAsMain } from '../lib/cli';
 import { migrateToLatest } from './knex';
 
 /** `npm run migrate`: applies pending migrations to DATABASE_URL (or the embedded database). */
-async function run(): Promise<void> {
-  const applied = await withCliDatabase(loadConfig(process.env), (db) => migrateToLatest(db));
-  process.stdout.write(applied.length ? `Applied ${applied.length} migration(s):\n${applied.join('\n')}\n` : 'Already up to date.\n');
-}
-
-run().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+export const migrateCommand = defineCommand({
+  name: 'migrate',
+  description: 'Applies pending migrations to DATABASE_URL, or to the embedded database in DATA_DIR (npm start also does this).',
+  options: {},
+  async run({ withDatabase, stdout }) {
+    const applied = await withDatabase((db) => migrateToLatest(db), { migrate: false });
+    stdout.write(applied.length ? `Applied ${applied.length} migration(s):\n${applied.join('\n')}\n` : 'Already up to date.\n');
+  },
 });
+
+if (require.main === module) runCliAsMain(migrateCommand);

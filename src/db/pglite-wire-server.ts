@@ -1,26 +1,29 @@
 import net from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
+import { errorResponse, FrontendMessageReader, readyForQuery } from './pglite-wire-protocol';
+import { SessionTurns, SessionWaitTimeout } from './pglite-session-turns';
 
 /**
  * Serves one PGlite instance to several PostgreSQL wire-protocol clients
  * (knex's pg pool) over a loopback socket.
  *
- * PGlite is a single backend session, so clients must take turns, and the
- * turn must be a whole protocol exchange, not a single message: node-postgres
- * sends Parse/Bind/Execute/Sync for every parameterised query, and if another
- * client's Parse lands between this client's Parse and Bind, the Bind runs
- * the other client's statement (seen under load with pglite-socket 0.2.17,
- * which interleaves per message: "unnamed prepared statement does not exist",
- * or worse, a wrong statement). Here a client's messages are batched up to
- * the next Sync or simple Query and run as one unit, and a client that leaves
- * a transaction open keeps the turn until it commits or rolls back.
+ * This file and its two helpers (pglite-wire-protocol.ts, pglite-session-turns.ts)
+ * stand in for @electric-sql/pglite-socket, whose 0.2.17 takes turns per
+ * message rather than per exchange: node-postgres sends Parse/Bind/Execute/Sync
+ * for every parameterised query, and when another client's Parse lands between
+ * this client's Parse and Bind, the Bind runs the other client's statement
+ * ("unnamed prepared statement does not exist", or other clients' rows; about
+ * 4% of answers under tests/integration/db/concurrent-queries.test.ts).
+ * Upstream: electric-sql/pglite#1046, fix in PR #977. Delete these three files
+ * and use pglite-socket once it releases a version with that fix and the
+ * concurrency test passes on it (run `npm test` with TEST_DATABASE_URL unset),
+ * along with tests/integration/db/embedded-wire-server.test.ts, which checks
+ * what this server adds: the 53300 refusal and the bounded wait.
+ *
+ * Here a client's messages are batched up to the next Sync, simple Query or
+ * Flush and run as one unit, and a client that leaves a transaction open keeps
+ * the session until it commits or rolls back (pglite-session-turns.ts).
  */
-
-const SSL_REQUEST = 80877103;
-const GSSENC_REQUEST = 80877104;
-const CANCEL_REQUEST = 80877102;
-/** Messages after which the client waits for the server: the end of a unit of work. */
-const BATCH_END = new Set(['S', 'Q', 'H']);
 
 export interface WireServer {
   host: string;
@@ -28,23 +31,37 @@ export interface WireServer {
   stop(): Promise<void>;
 }
 
-export async function startPgliteWireServer(
-  db: PGlite,
-  options: { host?: string; port?: number; maxConnections: number },
-): Promise<WireServer> {
-  const turns = new TurnTaking(db);
+export interface WireServerOptions {
+  host?: string;
+  port?: number;
+  /** Connections beyond it are refused as PostgreSQL refuses them (53300), not queued. */
+  maxConnections: number;
+  /** How long a query may wait on another connection's idle transaction before it fails (55P03). */
+  sessionWaitTimeoutMs?: number;
+}
+
+/** A refused client that never sends its startup message is not kept around. */
+const REFUSED_STARTUP_TIMEOUT_MS = 5_000;
+
+export async function startPgliteWireServer(db: PGlite, options: WireServerOptions): Promise<WireServer> {
+  const turns = new SessionTurns(db, options.sessionWaitTimeoutMs ?? 10_000);
   const sockets = new Set<net.Socket>();
+  let admitted = 0;
   let nextId = 1;
 
   const server = net.createServer((socket) => {
-    if (sockets.size >= options.maxConnections) {
-      socket.destroy();
+    sockets.add(socket);
+    if (admitted >= options.maxConnections) {
+      socket.setTimeout(REFUSED_STARTUP_TIMEOUT_MS, () => socket.destroy());
+      new ClientConnection(nextId++, socket, turns, { admitted: false });
+      socket.on('close', () => sockets.delete(socket));
       return;
     }
-    sockets.add(socket);
-    const connection = new ClientConnection(nextId++, socket, turns);
+    admitted += 1;
+    const connection = new ClientConnection(nextId++, socket, turns, { admitted: true });
     socket.on('close', () => {
       sockets.delete(socket);
+      admitted -= 1;
       void connection.closed();
     });
   });
@@ -64,88 +81,30 @@ export async function startPgliteWireServer(
   };
 }
 
-interface Batch {
-  client: number;
-  bytes: Uint8Array;
-  onData: (chunk: Uint8Array) => void;
-  done: (error?: unknown) => void;
-}
-
-/**
- * One batch runs at a time, in arrival order, except that a client inside a
- * transaction owns the session: only its batches run until it ends the
- * transaction (others wait; they are not lost).
- */
-class TurnTaking {
-  private owner: number | null = null;
-  private busy = false;
-  private queue: Batch[] = [];
-  private drained: (() => void)[] = [];
-
-  constructor(private readonly db: PGlite) {}
-
-  run(client: number, bytes: Uint8Array, onData: (chunk: Uint8Array) => void): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ client, bytes, onData, done: (error) => (error === undefined ? resolve() : reject(error)) });
-      void this.pump();
-    });
-  }
-
-  /** A client went away, perhaps mid-transaction: roll back so the others can go on. */
-  async release(client: number): Promise<void> {
-    this.queue = this.queue.filter((batch) => {
-      if (batch.client !== client) return true;
-      batch.done(new Error('client disconnected'));
-      return false;
-    });
-    if (this.owner !== client || this.busy) return;
-    this.busy = true;
-    try {
-      await this.db.exec('rollback');
-    } finally {
-      this.owner = null;
-      this.busy = false;
-      void this.pump();
-    }
-  }
-
-  idle(): Promise<void> {
-    if (!this.busy) return Promise.resolve();
-    return new Promise((resolve) => this.drained.push(resolve));
-  }
-
-  private async pump(): Promise<void> {
-    if (this.busy) return;
-    const index = this.owner === null ? 0 : this.queue.findIndex((batch) => batch.client === this.owner);
-    if (index < 0 || index >= this.queue.length) {
-      for (const wake of this.drained.splice(0)) wake();
-      return;
-    }
-    const [batch] = this.queue.splice(index, 1) as [Batch];
-    this.busy = true;
-    try {
-      await this.db.execProtocolRawStream(batch.bytes, { onRawData: batch.onData });
-      this.owner = this.db.isInTransaction() ? batch.client : null;
-      batch.done();
-    } catch (error) {
-      batch.done(error);
-    } finally {
-      this.busy = false;
-      void this.pump();
-    }
-  }
+/** Why a waiting client failed, and what to change in the code that made it wait. */
+function sessionWaitError(error: SessionWaitTimeout, severity: 'ERROR' | 'FATAL') {
+  return errorResponse({
+    severity,
+    code: '55P03',
+    message: error.message,
+    hint: 'The embedded database (PGlite) is one session, held by a transaction until it ends: inside a transaction, run every query through its trx.',
+  });
 }
 
 class ClientConnection {
-  private buffer = Buffer.alloc(0);
+  private readonly reader = new FrontendMessageReader();
   private batch: Buffer[] = [];
-  private started = false;
+  /** After an error in an exchange that ended with Flush, PostgreSQL skips the client's messages up to its Sync. */
+  private skippingToSync = false;
+  /** Once the server has said goodbye, nothing more the client sends may reach the session. */
+  private ended = false;
   private work: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly id: number,
     private readonly socket: net.Socket,
-    private readonly turns: TurnTaking,
+    private readonly turns: SessionTurns,
+    private readonly limits: { admitted: boolean },
   ) {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
@@ -157,61 +116,64 @@ class ClientConnection {
     await this.turns.release(this.id);
   }
 
+  private end(farewell?: Buffer): void {
+    this.ended = true;
+    if (farewell) this.socket.end(farewell);
+    else this.socket.end();
+  }
+
   private receive(chunk: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    for (;;) {
-      const message = this.started ? this.nextMessage() : this.nextStartupMessage();
-      if (!message) return;
-      if (message === 'handled') continue;
-      this.batch.push(message.bytes);
-      if (message.endsBatch) this.flush();
+    this.reader.push(chunk);
+    for (let message = this.reader.next(); message && !this.ended; message = this.reader.next()) {
+      switch (message.kind) {
+        case 'encryption-request':
+          this.socket.write('N');
+          break;
+        case 'cancel-request':
+        case 'terminate':
+          this.end();
+          return;
+        case 'startup':
+          if (!this.limits.admitted) {
+            this.end(errorResponse({ severity: 'FATAL', code: '53300', message: 'sorry, too many clients already' }));
+            return;
+          }
+          this.flush([message.bytes], 'startup');
+          break;
+        case 'message':
+          if (this.skippingToSync) {
+            if (message.type === 'S') {
+              this.skippingToSync = false;
+              this.socket.write(readyForQuery('I'));
+            }
+            break;
+          }
+          this.batch.push(message.bytes);
+          if (message.endsBatch) this.flush(this.batch.splice(0), message.type);
+      }
     }
   }
 
-  private nextStartupMessage(): { bytes: Buffer; endsBatch: boolean } | 'handled' | null {
-    if (this.buffer.length < 8) return null;
-    const length = this.buffer.readInt32BE(0);
-    if (this.buffer.length < length) return null;
-    const code = this.buffer.readInt32BE(4);
-    const bytes = this.buffer.subarray(0, length);
-    this.buffer = this.buffer.subarray(length);
-    if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
-      this.socket.write('N');
-      return 'handled';
-    }
-    if (code === CANCEL_REQUEST) {
-      this.socket.destroy();
-      return 'handled';
-    }
-    this.started = true;
-    return { bytes: Buffer.from(bytes), endsBatch: true };
-  }
-
-  private nextMessage(): { bytes: Buffer; endsBatch: boolean } | null {
-    if (this.buffer.length < 5) return null;
-    const length = this.buffer.readInt32BE(1) + 1;
-    if (this.buffer.length < length) return null;
-    const bytes = Buffer.from(this.buffer.subarray(0, length));
-    this.buffer = this.buffer.subarray(length);
-    const type = String.fromCharCode(bytes[0]!);
-    if (type === 'X') {
-      this.socket.end();
-      return null;
-    }
-    return { bytes, endsBatch: BATCH_END.has(type) };
-  }
-
-  private flush(): void {
-    const bytes = Buffer.concat(this.batch);
-    this.batch = [];
+  /** `end` is the message that closed the batch ('startup', or 'S', 'Q' or 'H'). */
+  private flush(messages: Buffer[], end: string): void {
+    const bytes = Buffer.concat(messages);
     this.work = this.work
       .then(() =>
         this.turns.run(this.id, bytes, (data) => {
           if (data.length > 0 && this.socket.writable) this.socket.write(data);
         }),
       )
-      .catch(() => {
-        this.socket.destroy();
+      .catch((error: unknown) => {
+        if (!(error instanceof SessionWaitTimeout) || !this.socket.writable) {
+          this.socket.destroy();
+        } else if (end === 'startup') {
+          this.end(sessionWaitError(error, 'FATAL'));
+        } else {
+          // The session never ran this client's batch, so it is in no transaction of its own.
+          this.socket.write(sessionWaitError(error, 'ERROR'));
+          if (end === 'H') this.skippingToSync = true;
+          else this.socket.write(readyForQuery('I'));
+        }
       });
   }
 }
