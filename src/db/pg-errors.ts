@@ -1,6 +1,4 @@
-import { AppError, ConflictError } from '../lib/errors';
-
-/** PostgreSQL SQLSTATE codes we translate at the database boundary. */
+/** PostgreSQL SQLSTATE codes the app reacts to (the error handler and the services that catch them). */
 const UNIQUE_VIOLATION = '23505';
 const SERIALIZATION_FAILURE = '40001';
 const DEADLOCK_DETECTED = '40P01';
@@ -15,12 +13,6 @@ interface PgError {
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   const pgError = error as PgError;
   return pgError?.code === UNIQUE_VIOLATION && (constraint === undefined || pgError.constraint === constraint);
-}
-
-/** Turns a database error a user could cause into an app error; rethrows the rest. */
-export function translateDbError(error: unknown): AppError | unknown {
-  if (isUniqueViolation(error)) return new ConflictError();
-  return error;
 }
 
 /** The transaction lost a race and was rolled back whole; running it again is safe. */

@@ -6,6 +6,7 @@ import { migrateCommand } from '../../src/db/migrate-cli';
 import { workerCommand } from '../../src/jobs/worker-cli';
 import { runCli, type CliCommand, type CliOption } from '../../src/lib/cli';
 import { yearEndCommand } from '../../src/receipts/year-end-cli';
+import { stripeEmulatorCommand } from '../../src/stripe/emulator-cli';
 import { stripeSyncCommand } from '../../src/webhooks/sync-cli';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -15,6 +16,7 @@ const COMMANDS = [
   ['src/receipts/year-end-cli.ts', yearEndCommand],
   ['src/webhooks/sync-cli.ts', stripeSyncCommand],
   ['src/admin/create-staff-cli.ts', createStaffCommand],
+  ['src/stripe/emulator-cli.ts', stripeEmulatorCommand],
 ] as [string, CliCommand<Record<string, CliOption>>][];
 
 /** In-process, with an empty environment: none of these cases may reach the configuration's database. */
@@ -39,6 +41,7 @@ describe('the npm run commands', () => {
       'usage: npm run receipts:year-end -- --year YEAR',
       'usage: npm run stripe:sync -- --since DATE',
       'usage: npm run admin:create -- --email E --password P --role admin|staff [--name "Full Name"]',
+      'usage: npm run stripe:emulator -- [--webhook-url URL] [--no-webhooks] [--state-file PATH]',
     ]);
   });
 
@@ -56,6 +59,8 @@ describe('the npm run commands', () => {
     ['stripe:sync', ['--since', 'last week'], '--since: give a date, e.g. --since 2026-11-01', stripeSyncCommand],
     ['stripe:sync', ['--since', '2026-13-45'], '--since: give a date, e.g. --since 2026-11-01', stripeSyncCommand],
     ['admin:create', ['--email', 'a@example.org', '--password', '-'], '--role is required', createStaffCommand],
+    ['stripe:emulator', ['--no-webhooks', '--webhook-url', 'http://localhost:3000/x'], 'use either --webhook-url or --no-webhooks', stripeEmulatorCommand],
+    ['stripe:emulator', ['--webhook-url', 'ftp://example.org'], 'not an http(s) URL: ftp://example.org', stripeEmulatorCommand],
   ] as [string, string[], string, CliCommand<Record<string, CliOption>>][])('%s %j exits 2 with "%s"', async (_, argv, problem, command) => {
     const result = await run(command, argv);
     expect(result.code).toBe(2);
