@@ -4,6 +4,8 @@ module.exports = {
   // The emulator package's tests run with the app's (and alone: npm test -w @sustain/stripe-emulator).
   roots: ['<rootDir>/tests', '<rootDir>/packages/stripe-emulator/tests'],
   testMatch: ['**/*.test.ts'],
+  // Real-browser tests need chromium: `npm run test:browser` (jest.browser.config.js) runs them, CI too.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/browser/'],
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',

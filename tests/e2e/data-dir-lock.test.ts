@@ -19,7 +19,7 @@ describe('embedded database folder', () => {
     // The first instance is unharmed.
     const res = await fetch(`${first.baseUrl}/readyz`);
     expect(res.status).toBe(200);
-  });
+  }, 90_000);
 
   it('refuses a busy port with a clear message and leaves no lock behind', async () => {
     const blocker = net.createServer();
@@ -35,5 +35,6 @@ describe('embedded database folder', () => {
       blocker.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+    // Starting the embedded database and migrating come before the port is tried.
+  }, 90_000);
 });
