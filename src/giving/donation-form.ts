@@ -7,7 +7,8 @@ import type { GivingSettings } from '../settings/settings';
 import { cleanAttribution, isHttpUrl, type Attribution } from './attribution';
 
 /**
- * The donate form: `POST /donate` fields as in DESIGN.md's public contract.
+ * The donate form: `POST /donate` fields, a public contract (README.md, "The
+ * donate form"): newsroom templates and the embed post them by these names.
  * The server computes every amount; nothing the browser says about totals is
  * trusted.
  */

@@ -17,7 +17,7 @@ import { createEmulatorApp } from './server';
 
 /**
  * The local Stripe emulator: a development and test stand-in for the part of
- * Stripe's API that Sustain uses. See DESIGN.md, "The local Stripe emulator".
+ * Stripe's API that Sustain uses; its contract is in this package's README.
  * It imports nothing from the app; the app's entry points pass in what it
  * needs (API version, webhook secret, logger, money formatter).
  */

@@ -94,7 +94,7 @@ describe('the embedded database wire server', () => {
       const started = Date.now();
       const outcome = db.transaction(async (trx) => {
         await trx('pooled').insert({ n: 1 });
-        // The mistake DESIGN.md warns about: the global handle inside a transaction.
+        // The mistake src/README.md warns about: the global handle inside a transaction.
         await db('pooled').count();
       });
 
