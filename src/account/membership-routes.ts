@@ -4,12 +4,12 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../db/knex';
 import { validate, validateOr } from '../http/validate';
-import { NotFoundError } from '../lib/errors';
+import { NotFoundError, ValidationError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import { formatMoney, parseMajorAmount } from '../lib/money';
 import { applySubscriptionFromStripe } from '../members/apply-subscription';
 import { findDonorMembership, type MembershipRow } from '../members/membership-queries';
-import { isEnded } from '../members/membership-status';
+import { isEnded, isLive } from '../members/membership-status';
 import type { SettingsCache } from '../settings/settings';
 import { callStripe, type StripeFailureMessages } from '../stripe/call-stripe';
 import { loadAccountView } from './account-view';
@@ -53,6 +53,8 @@ export function membershipActionsRouter(deps: MembershipActionDeps): Router {
     const amount = parseMajorAmount(raw);
     if (amount === null || amount < giving.min_amount || amount > giving.max_amount) {
       const message = `Enter an amount between ${formatMoney(giving.min_amount, giving.currency)} and ${formatMoney(giving.max_amount, giving.currency)}`;
+      // The account page shows the amount field (and so its error) only on a live membership.
+      if (!isLive(membership.status)) throw new ValidationError([{ field: 'amount', message }], 'That amount will not work');
       return renderAccountWithError(deps, req, res, { membershipId: membership.id, value: raw, message });
     }
     if (amount === membership.amount) return res.redirect(303, '/account');

@@ -9,7 +9,7 @@ import { NotFoundError, TooManyRequestsError } from '../lib/errors';
 import { hitRateLimit } from '../lib/rate-limit-queries';
 import { hashToken } from '../lib/tokens';
 import { renderReceiptPdf } from '../receipts/receipt-pdf';
-import { findReceiptIdByNumber } from '../receipts/receipt-queries';
+import { findDonorReceiptId } from '../receipts/receipt-queries';
 import { receiptFile } from '../receipts/receipt-number';
 import { validateOr } from '../http/validate';
 import { loadReceiptView } from '../receipts/receipt-view';
@@ -124,7 +124,7 @@ export function accountRouter(deps: AccountDeps): Router {
 
   router.get('/account/receipts/:number', requireDonor, async (req, res) => {
     const { number } = validateOr(receiptFile, req.params, new NotFoundError('No such receipt'));
-    const receiptId = await findReceiptIdByNumber(deps.db, number, req.donorId);
+    const receiptId = await findDonorReceiptId(deps.db, req.donorId!, number);
     if (!receiptId) throw new NotFoundError('No such receipt');
     const view = await loadReceiptView(deps.db, receiptId, await deps.settings.get());
     sendPdf(res, view.pdfFilename, await renderReceiptPdf(view));

@@ -55,7 +55,7 @@ export async function openCheckoutSession(
 ): Promise<Stripe.Checkout.Session> {
   let session: Stripe.Checkout.Session;
   try {
-    session = await callStripe(deps.logger, 'create checkout session', CHECKOUT_FAILURES, () =>
+    session = await callStripe(deps.logger.child({ idempotency_key: idempotencyKey }), 'create checkout session', CHECKOUT_FAILURES, () =>
       deps.stripe.checkout.sessions.create(params, { idempotencyKey }),
     );
   } catch (error) {

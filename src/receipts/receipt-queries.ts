@@ -67,10 +67,8 @@ export async function takeReceiptSequence(db: Db, year: number): Promise<number>
   return row.last_sequence;
 }
 
-/** A receipt's id by its number; with a donor, only that donor's receipt. */
-export async function findReceiptIdByNumber(db: Db, number: string, donorId?: string): Promise<string | null> {
-  const query = db('receipts').where({ number });
-  if (donorId) query.where({ donor_id: donorId });
-  const row: { id: string } | undefined = await query.first('id');
+/** A donor's own receipt, by its number: never another donor's. */
+export async function findDonorReceiptId(db: Db, donorId: string, number: string): Promise<string | null> {
+  const row: { id: string } | undefined = await db('receipts').where({ number, donor_id: donorId }).first('id');
   return row?.id ?? null;
 }

@@ -59,7 +59,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
     }
     // Before the event's transaction: no network call holds it open. A failure
     // answers non-2xx, and Stripe retries the delivery, by which time the API answers again.
-    const complete = await callStripe(req.log, 'complete event', EVENT_FETCH_FAILURES, () => withIncludableFields(deps.stripe, event));
+    const complete = await callStripe(req.log.child({ event_id: event.id }), 'complete event', EVENT_FETCH_FAILURES, () => withIncludableFields(deps.stripe, event));
     const result = await processStripeEvent(deps.db, complete, req.log);
     res.json({ received: true, result });
   });
