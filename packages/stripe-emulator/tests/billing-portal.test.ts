@@ -1,15 +1,9 @@
 import Stripe from 'stripe';
 import { advance, becomeMember, delivered, membershipParams, MEMBER_CARD, openPortal, postPortal, replaceCard } from './support/membership';
-import { startHarness, submitCheckoutForm, type Harness } from './support/harness';
+import { useHarness, submitCheckoutForm } from './support/harness';
 
 describe('Stripe emulator: billing portal', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  const h = useHarness({ freshEachTest: true });
 
   const page = async (portal: Stripe.BillingPortal.Session) => {
     const response = await fetch(`${h.emulator.url}/portal/${portal.id}`);

@@ -1,14 +1,9 @@
 import Stripe from 'stripe';
-import { donationParams, startHarness, stripeClient, type Harness, type StripeErrorBody } from './support/harness';
+import { donationParams, useHarness, stripeClient, type StripeErrorBody } from './support/harness';
+import { membershipParams } from './support/membership';
 
 describe('Stripe emulator: checkout sessions API', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useHarness();
 
   describe('POST /v1/checkout/sessions', () => {
     it('creates an open, unpaid session shaped like Stripe’s, with a hosted page URL', async () => {
@@ -104,22 +99,7 @@ describe('Stripe emulator: checkout sessions API', () => {
     });
 
     it('stores a subscription-mode session with a recurring price', async () => {
-      const session = await h.stripe.checkout.sessions.create({
-        mode: 'subscription',
-        line_items: [
-          {
-            quantity: 1,
-            price_data: {
-              currency: 'usd',
-              unit_amount: 1000,
-              recurring: { interval: 'month' },
-              product_data: { name: 'Monthly membership' },
-            },
-          },
-        ],
-        subscription_data: { metadata: { membership_id: '7' } },
-        success_url: 'http://localhost:3000/donate/thanks?session_id={CHECKOUT_SESSION_ID}',
-      });
+      const session = await h.stripe.checkout.sessions.create(membershipParams('month'));
 
       expect(session).toMatchObject({ mode: 'subscription', status: 'open', amount_total: 1000, customer_creation: null });
     });

@@ -1,21 +1,7 @@
-import {
-  GOOD_CARD,
-  donationParams,
-  postForm,
-  startHarness,
-  submitCheckoutForm,
-  type Harness,
-  type StripeErrorBody,
-} from './support/harness';
+import { useHarness, GOOD_CARD, donationParams, postForm, submitCheckoutForm, type StripeErrorBody } from './support/harness';
 
 describe('Stripe emulator: POST /_emulator/advance', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  const h = useHarness({ freshEachTest: true });
 
   it('moves the clock forward and expires open sessions past expires_at, leaving paid ones alone', async () => {
     const open = await h.stripe.checkout.sessions.create(donationParams());

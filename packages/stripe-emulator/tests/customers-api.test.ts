@@ -1,14 +1,8 @@
 import Stripe from 'stripe';
-import { startHarness, type Harness } from './support/harness';
+import { useHarness } from './support/harness';
 
 describe('Stripe emulator: customers API', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useHarness();
 
   it('creates and retrieves a customer', async () => {
     const created = await h.stripe.customers.create({ email: 'ada@example.org', name: 'Ada', metadata: { donor_id: '9' } });

@@ -1,21 +1,8 @@
 import Stripe from 'stripe';
-import {
-  GOOD_CARD,
-  WEBHOOK_SECRET,
-  donationParams,
-  startHarness,
-  submitCheckoutForm,
-  type Harness,
-} from './support/harness';
+import { GOOD_CARD, WEBHOOK_SECRET, donationParams, useHarness, submitCheckoutForm } from './support/harness';
 
 describe('Stripe emulator: hosted checkout page', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useHarness();
   beforeEach(() => {
     h.receiver.deliveries.length = 0;
     h.receiver.answer = () => 200;

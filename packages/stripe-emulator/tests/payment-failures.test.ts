@@ -1,16 +1,10 @@
-import { advance, becomeMember, delivered, openPortal, receivedEvents, replaceCard } from './support/membership';
-import { startHarness, type Harness } from './support/harness';
+import { advance, becomeMember, delivered, openPortal, receivedEvents, replaceCard, INVOICE_PAID_EVENTS } from './support/membership';
+import { useHarness } from './support/harness';
 
 const DAY = 86_400;
 
 describe('Stripe emulator: failed renewals, retries and card updates', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  const h = useHarness({ freshEachTest: true });
 
   /** A member whose card was swapped in the portal for 4000 0000 0000 0341: saved fine, declined when charged. */
   async function memberWithFailingCard() {
@@ -76,11 +70,7 @@ describe('Stripe emulator: failed renewals, retries and card updates', () => {
       'payment_method.attached',
       'customer.updated',
       'customer.subscription.updated',
-      'charge.succeeded',
-      'payment_intent.succeeded',
-      'invoice.paid',
-      'invoice.payment_succeeded',
-      'invoice_payment.paid',
+      ...INVOICE_PAID_EVENTS,
       'customer.subscription.updated',
     ]);
     const invoice = await h.stripe.invoices.retrieve(failed[0]!.invoice);

@@ -1,18 +1,9 @@
 import Stripe from 'stripe';
 import { becomeMember, delivered, receivedEvents } from './support/membership';
-import { GOOD_CARD, donationParams, startHarness, submitCheckoutForm, type Harness } from './support/harness';
+import { GOOD_CARD, donationParams, useHarness, submitCheckoutForm } from './support/harness';
 
 describe('Stripe emulator: POST /v1/refunds', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
-  beforeEach(() => {
-    h.receiver.deliveries.length = 0;
-  });
+  const h = useHarness();
 
   async function paidGift(): Promise<string> {
     const session = await h.stripe.checkout.sessions.create(donationParams());

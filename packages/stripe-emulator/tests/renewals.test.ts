@@ -1,14 +1,8 @@
-import { advance, becomeMember, delivered, receivedEvents } from './support/membership';
-import { startHarness, type Harness } from './support/harness';
+import { advance, becomeMember, delivered, receivedEvents, INVOICE_PAID_EVENTS } from './support/membership';
+import { useHarness } from './support/harness';
 
 describe('Stripe emulator: POST /_emulator/advance bills memberships', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  const h = useHarness({ freshEachTest: true });
 
   it('renews a monthly membership after 31 days: one paid invoice, the period moved, events delivered before answering', async () => {
     const { subscription } = await becomeMember(h);
@@ -23,11 +17,7 @@ describe('Stripe emulator: POST /_emulator/advance bills memberships', () => {
       'customer.subscription.updated',
       'invoice.created',
       'invoice.finalized',
-      'charge.succeeded',
-      'payment_intent.succeeded',
-      'invoice.paid',
-      'invoice.payment_succeeded',
-      'invoice_payment.paid',
+      ...INVOICE_PAID_EVENTS,
     ]);
     const renewed = await h.stripe.subscriptions.retrieve(subscription.id);
     const item = renewed.items.data[0]!;

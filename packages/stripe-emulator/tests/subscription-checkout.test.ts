@@ -1,18 +1,9 @@
 import type Stripe from 'stripe';
-import { MEMBER_CARD, becomeMember, delivered, membershipParams } from './support/membership';
-import { startHarness, submitCheckoutForm, type Harness } from './support/harness';
+import { MEMBER_CARD, becomeMember, delivered, membershipParams, INVOICE_PAID_EVENTS } from './support/membership';
+import { useHarness, submitCheckoutForm } from './support/harness';
 
 describe('Stripe emulator: paying a subscription-mode checkout session', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
-  beforeEach(() => {
-    h.receiver.deliveries.length = 0;
-  });
+  const h = useHarness();
 
   it('with 4242, starts an active subscription and delivers Stripe’s events in order before redirecting', async () => {
     const created = await h.stripe.checkout.sessions.create(membershipParams());
@@ -28,11 +19,7 @@ describe('Stripe emulator: paying a subscription-mode checkout session', () => {
       'customer.subscription.created',
       'invoice.created',
       'invoice.finalized',
-      'charge.succeeded',
-      'payment_intent.succeeded',
-      'invoice.paid',
-      'invoice.payment_succeeded',
-      'invoice_payment.paid',
+      ...INVOICE_PAID_EVENTS,
       'customer.subscription.updated',
       'checkout.session.completed',
     ]);
@@ -217,13 +204,7 @@ describe('Stripe emulator: paying a subscription-mode checkout session', () => {
 });
 
 describe('Stripe emulator: subscription-mode session params', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useHarness();
 
   it('refuses customer_creation, as Stripe does outside payment mode', async () => {
     await expect(h.stripe.checkout.sessions.create(membershipParams('month', { customer_creation: 'always' }))).rejects.toMatchObject({

@@ -1,18 +1,9 @@
 import Stripe from 'stripe';
 import { advance, becomeMember, delivered, receivedEvents } from './support/membership';
-import { startHarness, type Harness } from './support/harness';
+import { useHarness } from './support/harness';
 
 describe('Stripe emulator: subscriptions API', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
-  beforeEach(() => {
-    h.receiver.deliveries.length = 0;
-  });
+  const h = useHarness();
 
   it('answers 404 resource_missing for an unknown subscription', async () => {
     const error = await h.stripe.subscriptions.retrieve('sub_missing').catch((e: unknown) => e);

@@ -1,14 +1,17 @@
 import Stripe from 'stripe';
-import { GOOD_CARD, WEBHOOK_SECRET, donationParams, eventually, startHarness, submitCheckoutForm, type Harness } from './support/harness';
+import {
+  useHarness,
+  GOOD_CARD,
+  WEBHOOK_SECRET,
+  donationParams,
+  eventually,
+  startHarness,
+  submitCheckoutForm,
+  type Harness,
+} from './support/harness';
 
 describe('Stripe emulator: webhook delivery', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness({ retryDelaysMs: [20, 40, 80] });
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  const h = useHarness({ retryDelaysMs: [20, 40, 80], freshEachTest: true });
 
   it('retries a delivery the receiver refused, with the same signed bytes, until it is accepted', async () => {
     h.receiver.answer = (_delivery, attempt) => (attempt === 1 ? 500 : 200);

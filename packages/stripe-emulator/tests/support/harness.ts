@@ -172,3 +172,37 @@ export function postForm(emulator: RunningEmulator, path: string, fields: Record
     body: new URLSearchParams(fields).toString(),
   });
 }
+
+/**
+ * One emulator for a test file (or, with freshEachTest, for each test):
+ * started before, closed after, its webhook deliveries cleared before each test. The returned object stands for
+ * the harness once it has started.
+ */
+export function useHarness(options: Parameters<typeof startHarness>[0] & { freshEachTest?: boolean } = {}): Harness {
+  const { freshEachTest, ...harnessOptions } = options;
+  let current: Harness | undefined;
+  const start = async () => {
+    current = await startHarness(harnessOptions);
+  };
+  const stop = async () => {
+    await current?.close();
+    current = undefined;
+  };
+  // A fresh emulator per test where tests move its clock or its objects in ways others must not see.
+  if (freshEachTest) {
+    beforeEach(start);
+    afterEach(stop);
+  } else {
+    beforeAll(start);
+    afterAll(stop);
+  }
+  beforeEach(() => {
+    if (current) current.receiver.deliveries.length = 0;
+  });
+  return new Proxy({} as Harness, {
+    get: (_target, key) => {
+      if (!current) throw new Error('the harness starts in beforeAll; use it inside a test');
+      return Reflect.get(current, key);
+    },
+  });
+}

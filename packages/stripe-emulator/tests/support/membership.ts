@@ -104,3 +104,12 @@ export function replaceCard(h: Harness, portalId: string, cardNumber: string): P
     card_cvc: '123',
   });
 }
+
+/** The events Stripe sends, in order, when an invoice is paid by card: a subscription's first payment or a renewal. */
+export const INVOICE_PAID_EVENTS = [
+  'charge.succeeded',
+  'payment_intent.succeeded',
+  'invoice.paid',
+  'invoice.payment_succeeded',
+  'invoice_payment.paid',
+] as const;
