@@ -12,7 +12,8 @@ export interface RunningApp {
   databaseUrl: string;
   dataDir: string;
   logs: string[];
-  stop(): Promise<number | null>;
+  /** SIGTERM; resolves with the exit code. The data folder is deleted unless `keepData` (to start again on it). */
+  stop(options?: { keepData?: boolean }): Promise<number | null>;
 }
 
 /**
@@ -75,19 +76,22 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
     databaseUrl: found.databaseUrl!,
     dataDir,
     logs,
-    stop: () => stopChild(child, dataDir),
+    stop: (options) => stopChild(child, options?.keepData ? null : dataDir),
   };
 }
 
-function stopChild(child: ChildProcess, dataDir: string): Promise<number | null> {
+function stopChild(child: ChildProcess, dataDir: string | null): Promise<number | null> {
+  const cleanUp = () => {
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  };
   return new Promise((resolve) => {
     if (child.exitCode !== null) {
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      cleanUp();
       resolve(child.exitCode);
       return;
     }
     child.once('exit', (code) => {
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      cleanUp();
       resolve(code);
     });
     child.kill('SIGTERM');
