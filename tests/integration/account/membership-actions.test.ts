@@ -2,7 +2,7 @@ import request from 'supertest';
 import { levelFor } from '../../../src/members/levels';
 import { defaultSettings } from '../../../src/settings/settings';
 import { bootTestApp, type TestApp } from '../../support/app';
-import { buildMembership } from '../../support/factories';
+import { buildDonor, buildMembership } from '../../support/factories';
 import { stubStripe, stubStripeUnreachable, type StripeCapture } from '../../support/stripe-stubs';
 import { invoiceObject, subscriptionObject, subscriptionSession, type MembershipIds } from '../../support/membership-fixtures';
 import { deliver } from '../receipts/support';
@@ -139,7 +139,7 @@ describe('/account: a member manages their membership', () => {
   });
 
   it('does not let anyone touch a membership that is not theirs', async () => {
-    await t.db('donors').insert({ email: 'someone@example.com' });
+    await buildDonor(t.db, { email: 'someone@example.com' });
     const other = await signedInCookie(t, 'someone@example.com');
     const res = await request(t.app).post(`/account/memberships/${ids.membershipId}/cancel`).set('Cookie', other).type('form').send({});
     expect(res.status).toBe(404);

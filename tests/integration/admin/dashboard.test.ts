@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { bootTestApp, type TestApp } from '../../support/app';
+import { buildMembership, buildPaidDonation } from '../../support/factories';
 import { seedDonor, signedInStaff } from './support';
 
 /** The figure shown under `data-figure="name"`. */
@@ -55,12 +56,10 @@ describe('GET /admin (dashboard)', () => {
 
     // None of these count: checkouts that never became memberships, memberships Stripe has no donor for yet, a gift in another currency.
     await seedDonor(t, { email: 'abandoned@example.com' }, [], { amount: 1000, interval: 'month', status: 'abandoned' });
-    await t.db('memberships').insert([
-      { currency: 'usd', amount: 1000, interval: 'month', status: 'active', stripe_subscription_id: 'sub_no_donor_1' },
-      { currency: 'usd', amount: 5000, interval: 'month', status: 'active', stripe_subscription_id: 'sub_no_donor_2' },
-    ]);
+    await buildMembership(t.db, { amount: 1000, status: 'active', stripe_subscription_id: 'sub_no_donor_1' });
+    await buildMembership(t.db, { amount: 5000, status: 'active', stripe_subscription_id: 'sub_no_donor_2' });
     const { donorId: euro } = await seedDonor(t, { email: 'euro@example.com' });
-    await t.db('donations').insert({ donor_id: euro, status: 'succeeded', currency: 'eur', amount: 100_000, amount_paid: 100_000, paid_at: new Date(Date.now() - 20 * 86_400_000), frequency: 'once' });
+    await buildPaidDonation(t.db, { donor_id: euro, currency: 'eur', amount: 100_000, paid_at: new Date(Date.now() - 20 * 86_400_000) });
 
     const html = await dashboard();
     expect(figure(html, 'raised')).toBe('$95.00'); // 25 + (100 - 40) + 10

@@ -3,6 +3,7 @@ import { bootTestApp, type TestApp } from '../../support/app';
 import { invoiceObject, subscriptionSession } from '../../support/membership-fixtures';
 import { checkoutSession } from '../../support/stripe-fixtures';
 import { deliver, pendingDonation } from '../receipts/support';
+import { buildMembership } from '../../support/factories';
 import { seedDonor, signedInStaff } from './support';
 
 const DAY = 86_400;
@@ -37,7 +38,7 @@ describe('donors in the staff console', () => {
   describe('levels, from what webhooks recorded', () => {
     it('shows a new $10-a-month member as Sustainer and a $60 one-time donor as Member, in the list and on the donor page', async () => {
       const now = Math.floor(Date.now() / 1000);
-      const [m] = await t.db('memberships').insert({ status: 'pending', currency: 'usd', amount: 1000, interval: 'month', stripe_checkout_session_id: 'cs_member' }).returning('id');
+      const m = await buildMembership(t.db, { stripe_checkout_session_id: 'cs_member' });
       const ids = { membershipId: m.id, subscriptionId: 'sub_staff_view', customerId: 'cus_staff_view', sessionId: 'cs_member' };
       await deliver(t, 'checkout.session.completed', subscriptionSession(ids, 'grace@example.com'), { created: now - DAY });
       await deliver(t, 'invoice.paid', invoiceObject(ids, { id: 'in_staff_view', paidAt: now - DAY, email: 'grace@example.com' }), { created: now - DAY });

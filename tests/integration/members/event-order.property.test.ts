@@ -5,6 +5,7 @@ import { createLogger } from '../../../src/lib/logger';
 import { processStripeEvent } from '../../../src/webhooks/process-event';
 import { openTestDb, resetTestDb } from '../../support/db';
 import { invoiceObject, subscriptionObject, subscriptionSession, type MembershipIds } from '../../support/membership-fixtures';
+import { buildMembership } from '../../support/factories';
 import { cardCharge, refundedCharge } from '../receipts/support';
 
 /**
@@ -116,15 +117,7 @@ describe('membership events in any order, any number of times', () => {
 
   async function play(sequence: Stripe.Event[]) {
     await resetTestDb(db);
-    await db('memberships').insert({
-      id: MEMBERSHIP_ID,
-      status: 'pending',
-      currency: 'usd',
-      amount: 1000,
-      interval: 'month',
-      stripe_checkout_session_id: ids.sessionId,
-      campaign: 'spring-drive',
-    });
+    await buildMembership(db, { id: MEMBERSHIP_ID, stripe_checkout_session_id: ids.sessionId, campaign: 'spring-drive' });
     for (const event of sequence) await processStripeEvent(db, event, logger);
     return finalState(db);
   }

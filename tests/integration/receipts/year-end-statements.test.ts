@@ -12,6 +12,7 @@ import { bootTestApp, type TestApp } from '../../support/app';
 import { startTestSmtpServer } from '../../support/smtp-server';
 import { checkoutSession } from '../../support/stripe-fixtures';
 import { invoiceObject } from '../../support/membership-fixtures';
+import { buildMembership } from '../../support/factories';
 import { deliver, pdfText, pendingDonation, refundedCharge } from './support';
 
 const at = (iso: string) => Math.floor(Date.parse(iso) / 1000);
@@ -66,10 +67,7 @@ describe('Year-end giving statements', () => {
     await refund(a2, 2000, 10000); // partially refunded: 80.00 remains
     await paidGift('grace@example.com', 1500, '2026-03-03T15:00:00Z');
     // Grace is also a monthly member: two renewals in 2026 and one in January 2027.
-    const [membership] = await t
-      .db('memberships')
-      .insert({ status: 'pending', currency: 'usd', amount: 1000, interval: 'month', stripe_checkout_session_id: 'cs_test_grace' })
-      .returning('id');
+    const membership = await buildMembership(t.db, { stripe_checkout_session_id: 'cs_test_grace' });
     const ids = { membershipId: membership.id, subscriptionId: 'sub_grace', customerId: 'cus_grace', sessionId: 'cs_test_grace' };
     for (const [invoice, paidAt] of [['in_g1', '2026-10-15T15:00:00Z'], ['in_g2', '2026-11-15T15:00:00Z'], ['in_g3', '2027-01-15T15:00:00Z']] as const) {
       await deliver(t, 'invoice.paid', invoiceObject(ids, { id: invoice, paidAt: at(paidAt), email: 'grace@example.com' }), { created: at(paidAt) });
