@@ -5,6 +5,7 @@ import { yearlyGivingQuery } from '../members/level-queries';
 import {
   ARREARS_MEMBERSHIP_STATUSES,
   COMMITTED_MEMBERSHIP_STATUSES,
+  LIVE_MEMBERSHIP_STATUSES,
   PAYING_MEMBERSHIP_STATUSES,
   STARTED_MEMBERSHIP_STATUSES,
 } from '../members/membership-status';
@@ -63,7 +64,8 @@ export async function membershipCounts(db: Db, currency: string, since: Date): P
   const [row] = await db('memberships').select(
     db.raw('count(*) filter (where status = any(?)) as active', [paying]),
     db.raw('count(*) filter (where status = any(?)) as past_due', [arrears]),
-    db.raw('count(*) filter (where status = any(?) and cancel_at_period_end) as canceling', [committed]),
+    // Cancelling as the glossary and the donors list's filter define it: live, set to end.
+    db.raw('count(*) filter (where status = any(?) and cancel_at_period_end) as canceling', [[...LIVE_MEMBERSHIP_STATUSES]]),
     // Monthly recurring revenue: what committed memberships bring in a month, yearly ones spread over twelve.
     db.raw("coalesce(sum(case when interval = 'month' then amount else amount / 12.0 end) filter (where status = any(?) and currency = ?), 0)::bigint as mrr", [
       committed,

@@ -39,6 +39,16 @@ describe('GET /admin (dashboard)', () => {
     expect(levelRow(html, 'Supporter')).toEqual(['Supporter', '$0.00', '0', '$0.00']);
   });
 
+  it('counts as cancelling every live membership set to end, as the donors list filters them', async () => {
+    await seedDonor(t, { email: 'leaving@example.com' }, [], { amount: 1000, interval: 'month', status: 'active', cancelAtPeriodEnd: true });
+    await seedDonor(t, { email: 'unpaid@example.com' }, [], { amount: 1000, interval: 'month', status: 'unpaid', cancelAtPeriodEnd: true });
+    await seedDonor(t, { email: 'paused@example.com' }, [], { amount: 1000, interval: 'month', status: 'paused', cancelAtPeriodEnd: true });
+    await seedDonor(t, { email: 'ended@example.com' }, [], { amount: 1000, interval: 'month', status: 'canceled', cancelAtPeriodEnd: true });
+    expect(await dashboard()).toContain('3 cancelling at period end');
+    const list = await request(t.app).get('/admin/donors?membership=canceling').set('Cookie', cookie);
+    expect(list.text).toContain('3 donors');
+  });
+
   it('adds up the last 30 days net of refunds, the membership base, failed payments and donors by level', async () => {
     // This window: $25 once (from an article), $100 once with $40 refunded, and a $10 monthly payment.
     await seedDonor(t, { email: 'new@example.com', name: 'Nia New', createdDaysAgo: 5 }, [{ amount: 2500, daysAgo: 5, articleTitle: 'Council votes on budget' }]);
