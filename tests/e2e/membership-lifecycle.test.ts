@@ -1,5 +1,5 @@
 import knexFactory, { type Knex } from 'knex';
-import { postForm, startApp, type RunningApp } from './run-app';
+import { postForm, startApp, until, type RunningApp } from './run-app';
 
 /**
  * A member's life on `npm start`'s embedded defaults, everything through HTTP:
@@ -27,14 +27,6 @@ describe('a membership from signup to cancellation', () => {
     const res = await fetch(`${app.baseUrl}/account`, { headers: { cookie } });
     expect(res.status).toBe(200);
     return res.text();
-  }
-  async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
-    for (let i = 0; i < 150; i += 1) {
-      const value = await read();
-      if (ok(value)) return value;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`timed out waiting for ${what}`);
   }
   const membership = () => db('memberships').whereNotNull('stripe_subscription_id').first();
   const paidDonations = () => db('donations').whereNotNull('membership_id').whereNotNull('paid_at').orderBy('paid_at');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
-import { postForm, startApp, type RunningApp } from './run-app';
+import { becomeMonthlyMember, postForm, startApp, until, type RunningApp } from './run-app';
 
 /**
  * `npm start` stopped and started again on the same data folder: the embedded
@@ -17,14 +17,6 @@ describe('npm start after a restart', () => {
   let dataDir: string;
 
   const connect = (running: RunningApp) => knexFactory({ client: 'pg', connection: running.databaseUrl, pool: { min: 0, max: 1 } });
-  async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
-    for (let i = 0; i < 150; i += 1) {
-      const value = await read();
-      if (ok(value)) return value;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  }
   const membership = () => db('memberships').whereNotNull('stripe_subscription_id').first();
   const paidDonations = () => db('donations').whereNotNull('membership_id').whereNotNull('paid_at');
 
@@ -41,15 +33,7 @@ describe('npm start after a restart', () => {
   });
 
   it('keeps a membership manageable and renewing', async () => {
-    const start = await postForm(`${app.baseUrl}/donate`, { amount: '10', frequency: 'monthly', email: 'member@example.com' });
-    const paid = await postForm(`${start.headers.get('location')!}/pay`, {
-      email: 'member@example.com',
-      cardholder_name: 'Grace Member',
-      postal_code: '10001',
-      card_number: '4242 4242 4242 4242',
-      card_expiry: '12 / 34',
-      card_cvc: '123',
-    });
+    const paid = await becomeMonthlyMember(app, { amount: '10', email: 'member@example.com' });
     expect(paid.status).toBe(303);
     await until(membership, (m) => m?.status === 'active', 'an active membership');
     await postForm(`${app.baseUrl}/account/sign-in`, { email: 'member@example.com' });

@@ -107,3 +107,26 @@ export function postForm(url: string, fields: Record<string, string> = {}, heade
     redirect: 'manual',
   });
 }
+
+/** Polls `read` every 100 ms until `ok` holds (15 s at most): webhooks and the outbox work after the response. */
+export async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
+  for (let i = 0; i < 150; i += 1) {
+    const value = await read();
+    if (ok(value)) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A reader gives monthly through the donate form and pays on the emulator's hosted checkout with the card that succeeds. */
+export async function becomeMonthlyMember(app: RunningApp, fields: { amount: string; email: string; campaign?: string }): Promise<Response> {
+  const start = await postForm(`${app.baseUrl}/donate`, { frequency: 'monthly', ...fields });
+  return postForm(`${start.headers.get('location')!}/pay`, {
+    email: fields.email,
+    cardholder_name: 'Grace Member',
+    postal_code: '10001',
+    card_number: '4242 4242 4242 4242',
+    card_expiry: '12 / 34',
+    card_cvc: '123',
+  });
+}

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { postForm, startApp, type RunningApp } from './run-app';
+import { becomeMonthlyMember, postForm, startApp, type RunningApp } from './run-app';
 
 const ROOT = path.resolve(__dirname, '../..');
 const run = promisify(execFile);
@@ -67,16 +67,7 @@ describe('the staff console on npm start', () => {
   }, 90_000);
 
   it('shows a reader who just became a $10-a-month member as a Sustainer, with the payment and its receipt', async () => {
-    const start = await postForm(`${app.baseUrl}/donate`, { amount: '10', frequency: 'monthly', email: 'member@example.com', campaign: 'year-end' });
-    const checkout = start.headers.get('location')!;
-    const paid = await postForm(`${checkout}/pay`, {
-      email: 'member@example.com',
-      cardholder_name: 'Grace Member',
-      postal_code: '10001',
-      card_number: '4242 4242 4242 4242',
-      card_expiry: '12 / 34',
-      card_cvc: '123',
-    });
+    const paid = await becomeMonthlyMember(app, { amount: '10', email: 'member@example.com', campaign: 'year-end' });
     expect(paid.status).toBe(303);
 
     let donors = '';
