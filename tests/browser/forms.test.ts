@@ -96,4 +96,65 @@ describe('forms in a real browser, on npm start', () => {
     await page.goto(`${app.baseUrl}/admin/donors`);
     expect(page.url()).toContain('/admin/sign-in?next=');
   });
+
+  it('lets a member change their amount (refusing one out of range next to the field), cancel, keep it, and reach the billing portal', async () => {
+    const member = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    try {
+      await member.goto(`${app.baseUrl}/donate`);
+      await member.click('label[for=frequency-monthly]');
+      await member.click('label[for=amount-25]');
+      await member.fill('#email', 'member@example.com');
+      await member.click('main button[type=submit]');
+      await member.waitForURL(/\/checkout\//);
+      await member.fill('#field-cardholder_name', 'Grace Member');
+      await member.fill('#field-card_number', '4242 4242 4242 4242');
+      await member.fill('#field-card_expiry', '12 / 34');
+      await member.fill('#field-card_cvc', '123');
+      await member.fill('#field-postal_code', '10001');
+      await member.click('button[type=submit]');
+      await member.waitForURL(/\/donate\/thanks/);
+      const membership = await until(() => db('memberships').where({ status: 'active' }).first(), 'the active membership');
+
+      await member.goto(`${app.baseUrl}/account`);
+      await member.fill('#email', 'member@example.com');
+      await member.click('main button[type=submit]');
+      const mail = await until(
+        () => db('dev_mailbox').where({ to_address: 'member@example.com' }).where('subject', 'like', 'Your sign-in link%').first(),
+        'the member\'s sign-in email',
+      );
+      await member.goto(/(http:\/\/\S+\/account\/verify\?token=\S+)/.exec(mail.text)![1]!);
+      await member.click('main button[type=submit]');
+      await member.waitForURL(`${app.baseUrl}/account`);
+
+      const amount = `#amount-${membership.id}`;
+      await member.fill(amount, '0.50');
+      const refused = member.waitForResponse((r) => r.url().endsWith('/amount'));
+      await member.click('text=Change amount');
+      expect((await refused).status()).toBe(422);
+      expect(await member.textContent(`#amount-${membership.id}-error`)).toContain('Enter an amount between');
+      expect(await member.getAttribute(amount, 'aria-describedby')).toBe(`amount-${membership.id}-error`);
+      expect(await member.inputValue(amount)).toBe('0.50');
+      expect(await member.$eval(":focus", (element) => element.id)).toBe(`amount-${membership.id}`);
+
+      await member.fill(amount, '30');
+      await member.click('text=Change amount');
+      await member.waitForURL(`${app.baseUrl}/account?changed=amount`);
+      expect(await member.textContent('[role=status]')).toContain('Your new amount starts with your next payment');
+      expect(await member.content()).toContain('Membership: $30.00 a month');
+
+      await member.click('summary:has-text("Cancel membership")');
+      await member.selectOption(`#feedback-${membership.id}`, 'too_expensive');
+      await member.click('text=Cancel at the end of the period');
+      await member.waitForURL(`${app.baseUrl}/account?changed=cancel`);
+      await member.click('text=Keep my membership');
+      await member.waitForURL(`${app.baseUrl}/account?changed=resume`);
+      expect(await db('memberships').where({ id: membership.id }).first()).toMatchObject({ amount: 3000, cancel_at_period_end: false });
+
+      await member.click('text=Update card or billing details');
+      await member.waitForURL(/\/portal\//);
+      expect(await member.content()).toContain('TEST MODE');
+    } finally {
+      await member.close();
+    }
+  });
 });
