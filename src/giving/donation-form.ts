@@ -4,6 +4,7 @@ import { hasControlCharacters } from '../lib/text';
 import type { FieldError } from '../lib/errors';
 import { formatMoney, grossUpForFees, parseMajorAmount } from '../lib/money';
 import type { GivingSettings } from '../settings/settings';
+import { fieldErrors } from '../http/validate';
 import { cleanAttribution, isHttpUrl, type Attribution } from './attribution';
 
 /**
@@ -103,13 +104,7 @@ export function singleValues(body: unknown): Record<string, string> {
 
 export function parseDonationForm(body: Record<string, string>, ctx: ParseContext): ParseResult {
   const parsed = rawFormSchema.safeParse(body);
-  const errors: FieldError[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = String(issue.path[0] ?? 'form');
-      if (!errors.some((e) => e.field === field)) errors.push({ field, message: issue.message });
-    }
-  }
+  const errors: FieldError[] = parsed.success ? [] : fieldErrors(parsed.error, { prefixField: false });
   const gift = parseGift(body, ctx.giving, errors);
   if (!parsed.success || gift === null) return { ok: false, errors };
 

@@ -13,11 +13,15 @@ export function validate<Schema extends z.ZodType>(schema: Schema, input: unknow
   throw new ValidationError(fields, `${summary} (${fields.map((f) => f.message).join('; ')})`);
 }
 
-/** Field-by-field messages of a zod error, the first problem per field, each naming its field. */
-export function fieldErrors(error: z.ZodError, options: { prefixField?: boolean } = { prefixField: true }): FieldError[] {
+/**
+ * Field-by-field messages of a zod error, the first problem per field. A form
+ * shows each next to its field, so its messages need no name
+ * (`prefixField: false`); elsewhere each message names its field.
+ */
+export function fieldErrors(error: z.ZodError, options: { prefixField: boolean } = { prefixField: true }): FieldError[] {
   const fields: FieldError[] = [];
   for (const issue of error.issues) {
-    const field = issue.path.length > 0 ? issue.path.map(String).join('.') : 'request';
+    const field = issue.path.length > 0 ? issue.path.map(String).join('.') : 'form';
     if (fields.some((f) => f.field === field)) continue;
     fields.push({ field, message: options.prefixField && !issue.message.startsWith(field) ? `${field}: ${issue.message}` : issue.message });
   }
