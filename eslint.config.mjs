@@ -41,8 +41,14 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [{ ...LEAVES_PACKAGE, regex: '^(\\.\\./){3,}' }] }] },
   },
   {
-    files: ['public/**/*.js'],
-    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', Intl: 'readonly' } },
+    files: ['public/**/*.js', 'src/embed/browser/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        window: 'readonly', document: 'readonly', Intl: 'readonly', location: 'readonly', history: 'readonly',
+        URL: 'readonly', URLSearchParams: 'readonly', setTimeout: 'readonly', ResizeObserver: 'readonly',
+      },
+    },
   },
   {
     files: ['**/*.js', '**/*.cjs'],

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import type { Knex } from 'knex';
 import type Stripe from 'stripe';
 import type { Config } from './config';
@@ -10,7 +9,9 @@ import { devMailboxRouter } from './dev/mailbox-routes';
 import { givingRouter } from './giving/routes';
 import { errorHandler, notFound } from './http/error-handler';
 import { requestContext } from './http/request-context';
-import { makeOriginAllowList } from './lib/allowed-origins';
+import { embedRouter } from './embed/routes';
+import { pageSecurityHeaders } from './http/security-headers';
+import { makeOriginPolicy } from './lib/allowed-origins';
 import type { Logger } from './lib/logger';
 import { SettingsCache } from './settings/settings';
 import { webhookRouter } from './webhooks/routes';
@@ -37,8 +38,10 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const { config, db, stripe, logger } = deps;
   const settings = deps.settings ?? new SettingsCache(db);
-  const isAllowedReturn = makeOriginAllowList(config.baseUrl, config.allowedOrigins);
   const production = config.env === 'production';
+  const origins = makeOriginPolicy(config.baseUrl, config.allowedOrigins, { allowLoopback: !production });
+  const isAllowedReturn = (url: string) => origins.allows(url);
+  const securityOptions = { production, checkoutOrigins: deps.checkoutOrigins };
 
   const app = express();
   app.disable('x-powered-by');
@@ -52,27 +55,14 @@ export function createApp(deps: AppDeps): Express {
   app.locals.org = { name: 'Sustain', legal_name: 'Sustain', ein: '' };
 
   app.use(requestContext(logger));
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          // Chrome applies form-action to the redirect after POST /donate too,
-          // so the checkout page's origin must be listed.
-          formAction: ["'self'", ...deps.checkoutOrigins],
-          upgradeInsecureRequests: production ? [] : null,
-        },
-      },
-      strictTransportSecurity: production,
-      // Our own pages get the referrer (and so a real Origin on form posts,
-      // which the cross-site check reads); other sites, Stripe included, get
-      // nothing, so the article a reader came from stays ours.
-      referrerPolicy: { policy: 'same-origin' },
-    }),
-  );
+  app.use(pageSecurityHeaders(securityOptions));
   app.get('/favicon.ico', (_req, res) => {
     res.status(204).end();
   });
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: production ? '1d' : 0 }));
+
+  // Early: the embed routes are the busiest (every article view) and need nothing below.
+  app.use(embedRouter({ settings, baseUrl: config.baseUrl, security: securityOptions, frameAncestors: origins.frameAncestors, demo: !production }));
 
   // Before any body parser: this route needs the raw bytes.
   app.use(webhookRouter({ db, stripe, webhookSecret: config.stripe.webhookSecret }));

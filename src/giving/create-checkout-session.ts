@@ -115,9 +115,21 @@ export function giftCheckoutParams(
         },
       },
     ],
-    success_url: `${baseUrl}/donate/thanks?session_id={CHECKOUT_SESSION_ID}`,
+    success_url: successUrl(baseUrl, request),
     cancel_url: `${baseUrl}/donate?${cancelQuery(request)}`,
   };
+}
+
+/**
+ * Our thank-you page; or, for a gift from the article footer box, the article
+ * itself, where the loader reads the marker and thanks the reader (the
+ * `return_to` was checked against the allowed origins when the form was read).
+ */
+export function successUrl(baseUrl: string, request: DonationRequest): string {
+  if (request.fromEmbed && request.returnTo) {
+    return `${request.returnTo.split('#')[0]}#sustain-thanks=${request.frequency}`;
+  }
+  return `${baseUrl}/donate/thanks?session_id={CHECKOUT_SESSION_ID}`;
 }
 
 /** Brings the donor back to a form that still holds their choices. */

@@ -56,6 +56,8 @@ const rawFormSchema = z.object({
   ),
   comment: text('Comment', 1000),
   return_to: z.string().optional(),
+  /** Set by the article footer box: after paying, the reader goes straight back to the article. */
+  embed: checkbox,
 });
 
 export type RawDonationForm = z.input<typeof rawFormSchema>;
@@ -74,6 +76,8 @@ export interface DonationRequest {
   tributeName: string | null;
   comment: string | null;
   returnTo: string | null;
+  /** From the article footer box: Checkout returns the reader to `returnTo` with a thank-you banner. */
+  fromEmbed: boolean;
   attribution: Attribution;
 }
 
@@ -127,6 +131,7 @@ export function parseDonationForm(body: Record<string, string>, ctx: ParseContex
       tributeName: orNull(form.tribute_name),
       comment: orNull(form.comment),
       returnTo: form.return_to && isHttpUrl(form.return_to) && ctx.isAllowedReturn(form.return_to) ? form.return_to : null,
+      fromEmbed: form.embed,
       attribution: cleanAttribution(body),
     },
   };

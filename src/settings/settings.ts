@@ -61,6 +61,34 @@ const givingSchema = z
   .refine((g) => g.min_amount <= g.max_amount, 'min_amount must not exceed max_amount');
 
 /**
+ * The article footer box (`/embed/footer`). A newsroom can give a campaign its
+ * own headline, copy, amounts and default frequency; the loader's
+ * `data-amounts` / `data-frequency` attributes override those in turn.
+ */
+const FREQUENCY_CHOICES = ['once', 'monthly', 'annual'] as const;
+const embedCampaignSchema = z.object({
+  headline: z.string().min(1).max(120).optional(),
+  copy: z.string().max(600).optional(),
+  presets: z.array(z.number().int().positive()).min(1).max(6).optional(),
+  default_frequency: z.enum(FREQUENCY_CHOICES).optional(),
+});
+const embedSchema = z.object({
+  headline: z.string().min(1).max(120).default('Support our non-profit journalism'),
+  copy: z
+    .string()
+    .max(600)
+    .default('This story was free to read because readers chip in. Your tax-deductible gift pays for the next one.'),
+  default_frequency: z.enum(FREQUENCY_CHOICES).default('once'),
+  /** The newsroom's colour for the button and selected choices; text on it is white, so it must be dark enough. */
+  accent_color: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #b3261e')
+    .refine((hex) => contrastWithWhite(hex) >= 4.5, 'must be dark enough for white text on it (WCAG AA, 4.5:1)')
+    .default('#b3261e'),
+  campaigns: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,59}$/, 'campaign keys are lower-case slugs'), embedCampaignSchema).default({}),
+});
+
+/**
  * Membership levels by yearly giving, lowest first. A donor's level is the
  * highest whose minimum they reach (see src/members/levels.ts).
  */
@@ -81,12 +109,24 @@ const settingsSchema = z.object({
   giving: givingSchema.default(givingSchema.parse({})),
   membership_levels: levelsSchema,
   receipts: receiptsSchema.default(receiptsSchema.parse({})),
+  embed: embedSchema.default(embedSchema.parse({})),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
 export type GivingSettings = Settings['giving'];
 export type OrganizationSettings = Settings['organization'];
 export type ReceiptSettings = Settings['receipts'];
+export type EmbedSettings = Settings['embed'];
+
+/** WCAG 2 contrast ratio of white against a #rrggbb colour. */
+export function contrastWithWhite(hex: string): number {
+  const channel = (i: number) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+  return 1.05 / (luminance + 0.05);
+}
 
 function isTimeZone(zone: string): boolean {
   try {
