@@ -1,0 +1,181 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import knexFactory, { type Knex } from 'knex';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { startApp, type RunningApp } from '../e2e/run-app';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * A newsroom's article page, served from an origin of its own: the tag from
+ * docs/EMBED.md at the end of the story, canonical URL and og:title in the head.
+ */
+function articlePage(sustainUrl: string): http.RequestListener {
+  return (req, res) => {
+    if (!req.url?.startsWith('/2026/12/')) {
+      res.writeHead(req.url === '/favicon.ico' ? 204 : 404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Library hours | The Ledger</title>
+<link rel="canonical" href="https://ledger.example/2026/12/library-hours">
+<meta property="og:title" content="Council keeps the library open on Sundays">
+</head><body><article><h1>Council keeps the library open on Sundays</h1>
+${'<p>The story goes on for a while, as stories do.</p>'.repeat(12)}
+<script src="${sustainUrl}/embed.js" data-campaign="winter-drive" data-variant="b" async></script>
+</article></body></html>`);
+  };
+}
+
+async function listen(server: http.Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+describe('the article footer box on a newsroom’s own site, in a real browser', () => {
+  let app: RunningApp;
+  let db: Knex;
+  let browser: Browser;
+  let page: Page;
+  let newsroom: http.Server;
+  let elsewhere: http.Server;
+  let newsroomOrigin: string;
+  let elsewhereOrigin: string;
+  const hostErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!fs.existsSync(CHROMIUM)) throw new Error(`No browser at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+    // Two sites on names of their own (mapped to this machine below), so
+    // neither is a loopback origin the box allows outside production anyway.
+    newsroom = http.createServer();
+    elsewhere = http.createServer();
+    const newsroomPort = await listen(newsroom);
+    const elsewherePort = await listen(elsewhere);
+    newsroomOrigin = `http://news.test:${newsroomPort}`;
+    elsewhereOrigin = `http://elsewhere.test:${elsewherePort}`;
+    app = await startApp({ EMBED_ALLOWED_ORIGINS: newsroomOrigin });
+    for (const server of [newsroom, elsewhere]) server.on('request', articlePage(app.baseUrl));
+    db = knexFactory({ client: 'pg', connection: app.databaseUrl, pool: { min: 0, max: 1 } });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--host-resolver-rules=MAP news.test 127.0.0.1, MAP elsewhere.test 127.0.0.1'],
+    });
+    page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+    page.on('pageerror', (error) => hostErrors.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && new URL(page.url()).hostname.endsWith('.test')) hostErrors.push(`${message.text()} (${message.location().url})`);
+    });
+  }, 90_000);
+  afterAll(async () => {
+    await browser?.close();
+    await db?.destroy();
+    newsroom?.close();
+    elsewhere?.close();
+    if (app) expect(await app.stop()).toBe(0);
+  });
+
+  async function boxFrame(): Promise<Frame> {
+    await page.locator('.sustain-embed iframe').scrollIntoViewIfNeeded();
+    for (let i = 0; i < 100; i += 1) {
+      const frame = page.frames().find((f) => f.url().startsWith(`${app.baseUrl}/embed/footer`));
+      if (frame && (await frame.locator('form').count()) > 0) return frame;
+      await page.waitForTimeout(100);
+    }
+    throw new Error('the box never rendered');
+  }
+
+  it('renders inside the article, sized to its content, and takes a $25 gift through Checkout back to the article with a thank-you', async () => {
+    const article = `${newsroomOrigin}/2026/12/library-hours?utm_source=newsletter&utm_medium=email&utm_campaign=dec-digest`;
+    await page.goto(article);
+    const frame = await boxFrame();
+    expect(await frame.textContent('h2')).toBe('Support our non-profit journalism');
+    // The loader sets the frame's height from the box's own report.
+    await page.waitForFunction(() => {
+      const iframe = document.querySelector<HTMLIFrameElement>('.sustain-embed iframe')!;
+      const inner = iframe.contentWindow;
+      return inner !== null && Math.abs(iframe.getBoundingClientRect().height - 560) > 1;
+    });
+    const frameHeight = await page.locator('.sustain-embed iframe').evaluate((el) => el.getBoundingClientRect().height);
+    const boxHeight = await frame.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height));
+    expect(Math.abs(frameHeight - boxHeight)).toBeLessThanOrEqual(1);
+
+    await frame.click('label[for="amount-25"]');
+    await frame.click('button[type=submit]');
+    await page.waitForURL(/\/checkout\//);
+    await page.fill('#field-email', 'reader@example.com').catch(() => undefined);
+    await page.fill('#field-cardholder_name', 'Ada Reader');
+    await page.fill('#field-card_number', '4242 4242 4242 4242');
+    await page.fill('#field-card_expiry', '12 / 34');
+    await page.fill('#field-card_cvc', '123');
+    await page.fill('#field-postal_code', '10001');
+    await page.click('button[type=submit]');
+
+    await page.waitForURL((url) => url.origin === newsroomOrigin && url.pathname === '/2026/12/library-hours');
+    const banner = page.locator('.sustain-thanks');
+    await banner.waitFor();
+    expect(await banner.getAttribute('role')).toBe('status');
+    expect(await banner.textContent()).toContain('Thank you for your gift!');
+    // The marker is gone, so a reload or a shared link thanks nobody again.
+    expect(page.url()).toBe(article);
+
+    const donation = await pollFor(() => db('donations').where({ status: 'succeeded' }).first());
+    expect(donation).toMatchObject({
+      amount: 2500,
+      article_url: 'https://ledger.example/2026/12/library-hours',
+      article_title: 'Council keeps the library open on Sundays',
+      campaign: 'winter-drive',
+      cta_variant: 'b',
+      utm_source: 'newsletter',
+      utm_medium: 'email',
+      utm_campaign: 'dec-digest',
+      return_to: article,
+    });
+    expect(hostErrors).toEqual([]);
+  });
+
+  it('cannot be framed by a site that is not allowed: the box gives its space back', async () => {
+    const refused: string[] = [];
+    const listener = (message: { type(): string; text(): string }) => {
+      if (/frame-ancestors/.test(message.text())) refused.push(message.text());
+    };
+    page.on('console', listener);
+    await page.goto(`${elsewhereOrigin}/2026/12/library-hours`);
+    await page.locator('.sustain-embed iframe').scrollIntoViewIfNeeded();
+    await page.locator('.sustain-embed').waitFor({ state: 'hidden', timeout: 20_000 });
+    const frame = page.frames().find((f) => f.url().includes('/embed/footer'));
+    const rendered = frame ? await frame.locator('form').count().catch(() => 0) : 0;
+    expect(rendered).toBe(0);
+    page.off('console', listener);
+    hostErrors.length = 0;
+  });
+
+  it('shows several boxes on one page, each sized on its own, under one global', async () => {
+    await page.goto(`${newsroomOrigin}/2026/12/library-hours`);
+    await page.evaluate((src) => {
+      const second = document.createElement('script');
+      second.src = `${src}/embed.js`;
+      second.setAttribute('data-amounts', '5,10');
+      second.setAttribute('data-theme', 'dark');
+      document.querySelector('article')!.prepend(second);
+    }, app.baseUrl);
+    await page.waitForFunction(() => document.querySelectorAll('.sustain-embed').length === 2);
+    const globals = await page.evaluate(() => Object.keys(window).filter((key) => /sustain/i.test(key)));
+    expect(globals).toEqual(['SustainEmbed']);
+    for (const iframe of await page.locator('.sustain-embed iframe').all()) await iframe.scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => (window as unknown as { SustainEmbed: { boxes: { ready: boolean }[] } }).SustainEmbed.boxes.every((b) => b.ready));
+    const sources = await page.locator('.sustain-embed iframe').evaluateAll((frames) => frames.map((f) => (f as HTMLIFrameElement).src.split('#')[0]));
+    expect(sources).toEqual([`${app.baseUrl}/embed/footer?amounts=5%2C10&theme=dark`, `${app.baseUrl}/embed/footer?campaign=winter-drive&variant=b`]);
+    expect(hostErrors).toEqual([]);
+  });
+});
+
+async function pollFor<T>(read: () => Promise<T>): Promise<NonNullable<T>> {
+  for (let i = 0; i < 150; i += 1) {
+    const value = await read();
+    if (value) return value as NonNullable<T>;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('timed out');
+}
