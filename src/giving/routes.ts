@@ -10,6 +10,7 @@ import { createMembershipCheckout } from '../members/create-membership-checkout'
 import { createDonationCheckout } from './create-checkout-session';
 import { parseDonationForm, singleValues } from './donation-form';
 import { buildDonateView, formValuesFromQuery, type FormValues } from './donate-view';
+import { loadResumedValues } from './resume-checkout';
 import { loadThanksView } from './thanks-view';
 
 export interface GivingDeps {
@@ -39,7 +40,10 @@ export function givingRouter(deps: GivingDeps): Router {
   router.get('/donate', async (req, res) => {
     const settings = await deps.settings.get();
     const query = singleValues(req.query);
-    const values = formValuesFromQuery({ ...query, referrer: query.referrer ?? externalReferrer(req) }, settings.giving);
+    const values = {
+      ...formValuesFromQuery({ ...query, referrer: query.referrer ?? externalReferrer(req) }, settings.giving),
+      ...(query.canceled ? await loadResumedValues(deps.db, query.resume, new Date()) : {}),
+    };
     const notice = query.canceled ? 'Your donation was not completed, and you were not charged.' : null;
     res.render('giving/donate', buildDonateView(settings, values, [], { notice }));
   });
