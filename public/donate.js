@@ -16,9 +16,17 @@
   function selectedMinor() {
     var checked = form.querySelector('input[name="amount"]:checked');
     var raw = !checked ? '' : checked.value === 'other' ? other.value : checked.value;
-    var match = /^\s*\$?\s*(\d{1,9})(?:\.(\d{1,2}))?\s*$/.exec(raw);
+    return parseMajorAmount(raw);
+  }
+
+  // The server's parseMajorAmount (src/lib/money.ts), for the preview only:
+  // "1,000.50" reads as 1000.50; "25,50" or "1,00" is malformed, not 25.50.
+  function parseMajorAmount(raw) {
+    var match = /^\s*\$?\s*(\d+|[1-9]\d{0,2}(?:,\d{3})+)(?:\.(\d{1,2}))?\s*$/.exec(raw);
     if (!match) return null;
-    return Number(match[1]) * 100 + Number((match[2] || '').padEnd(2, '0'));
+    var digits = match[1].replace(/,/g, '');
+    if (digits.length > 9) return null;
+    return Number(digits) * 100 + Number((match[2] || '').padEnd(2, '0'));
   }
 
   // Same rule as the server's grossUpForFees; the server recomputes regardless.
@@ -41,11 +49,13 @@
     update();
   });
   form.addEventListener('input', update);
+  // Typing an amount chooses "Other"; merely passing through the box (a
+  // keyboard user tabbing to the next field) must leave a chosen preset alone.
   if (other) {
-    other.addEventListener('focus', function () {
+    other.addEventListener('input', function () {
       var radio = form.querySelector('#amount-other');
-      if (radio) radio.checked = true;
-      update();
+      // The form's own input listener (after this one) updates the fee text.
+      if (radio && other.value.trim() !== '') radio.checked = true;
     });
   }
   update();

@@ -116,7 +116,7 @@ export function giftCheckoutParams(
       },
     ],
     success_url: successUrl(baseUrl, request),
-    cancel_url: `${baseUrl}/donate?${cancelQuery(request)}`,
+    cancel_url: `${baseUrl}/donate?${cancelQuery(request, ourId)}`,
   };
 }
 
@@ -132,15 +132,21 @@ export function successUrl(baseUrl: string, request: DonationRequest): string {
   return `${baseUrl}/donate/thanks?session_id={CHECKOUT_SESSION_ID}`;
 }
 
-/** Brings the donor back to a form that still holds their choices. */
-export function cancelQuery(request: DonationRequest): string {
+/**
+ * Brings the donor back to a form that still holds their choices. What they
+ * typed about themselves (email, dedication, note) stays out of the URL,
+ * which ends up in logs, history and analytics: `resume` names our pending
+ * row, and the form is refilled from it (resume-checkout.ts).
+ */
+export function cancelQuery(request: DonationRequest, ourId: string): string {
   const query = new URLSearchParams({ amount: toMajorString(request.gift), frequency: request.frequency });
   if (request.coverFees) query.set('cover_fees', '1');
-  for (const key of ['campaign', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'article_url', 'article_title'] as const) {
+  for (const key of ['campaign', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'article_url', 'article_title', 'cta_variant', 'referrer'] as const) {
     const value = request.attribution[key];
     if (value) query.set(key, value);
   }
   if (request.returnTo) query.set('return_to', request.returnTo);
+  query.set('resume', ourId);
   query.set('canceled', '1');
   return query.toString();
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../db/knex';
 import { ATTRIBUTION_FIELDS, type Attribution, type AttributionField } from './attribution';
 import type { DonationRequest } from './donation-form';
-import type { DonationStatus } from './donation-status';
+import { UNFINISHED_DONATION_STATUSES, type DonationStatus } from './donation-status';
 
 
 /** A donations row; its attribution columns are those of attribution.ts. */
@@ -159,4 +159,23 @@ export async function insertInvoiceDonation(
 
 export async function findDonation(db: Db, id: string): Promise<DonationRow | undefined> {
   return db('donations').where({ id }).first();
+}
+
+/** What a reader typed on the form beyond the amount, as a gift attempt holds it. */
+export type TypedGiftDetails = Pick<DonationRow, 'email' | 'anonymous' | 'tribute_name' | 'comment'>;
+
+/**
+ * The details typed for a one-time Checkout attempt created since `since`
+ * that took no money: how the form is refilled when the reader leaves
+ * Checkout. A renewal's row (by invoice) or one whose payment is in flight is
+ * never one.
+ */
+export async function findResumableDonation(db: Db, id: string, since: Date): Promise<TypedGiftDetails | undefined> {
+  return db('donations')
+    .where({ id })
+    .whereIn('status', UNFINISHED_DONATION_STATUSES)
+    .whereNull('stripe_invoice_id')
+    .whereNull('processing_at')
+    .where('created_at', '>=', since)
+    .first('email', 'anonymous', 'tribute_name', 'comment');
 }

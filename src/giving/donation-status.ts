@@ -25,6 +25,12 @@ export const KEPT_DONATION_STATUSES = ['succeeded', 'partially_refunded'] as con
 /** Paid donations and those under dispute: what a dispute event may apply to. */
 export const DISPUTABLE_DONATION_STATUSES = [...PAID_DONATION_STATUSES, 'disputed'] as const satisfies readonly DonationStatus[];
 
+/**
+ * Unfinished: a Checkout attempt that took no money, yet or ever. A reader
+ * who left Checkout may come back to a form refilled from one of these.
+ */
+export const UNFINISHED_DONATION_STATUSES = ['pending', 'abandoned', 'failed'] as const satisfies readonly DonationStatus[];
+
 /** What a donor and staff see of a gift, in the words they read; gifts in other statuses are not listed. */
 export const DONATION_STATUS_LABELS = {
   succeeded: 'Paid',

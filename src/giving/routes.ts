@@ -2,18 +2,16 @@ import express, { Router, type Request, type Response } from 'express';
 import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { Db } from '../db/knex';
-import { validateOr } from '../http/validate';
-import { BadRequestError, UpstreamError, type FieldError } from '../lib/errors';
-import { findMembershipOrigin } from '../members/membership-queries';
-import { callStripe } from '../stripe/call-stripe';
+import { validate } from '../http/validate';
+import { UpstreamError, type FieldError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { SettingsCache } from '../settings/settings';
 import { createMembershipCheckout } from '../members/create-membership-checkout';
 import { createDonationCheckout } from './create-checkout-session';
 import { parseDonationForm, singleValues } from './donation-form';
-import { findDonationByCheckoutSession } from './donation-queries';
 import { buildDonateView, formValuesFromQuery, type FormValues } from './donate-view';
-import { buildThanksView } from './thanks-view';
+import { loadResumedValues } from './resume-checkout';
+import { loadThanksView } from './thanks-view';
 
 export interface GivingDeps {
   db: Db;
@@ -24,16 +22,13 @@ export interface GivingDeps {
   isAllowedReturn: (url: string) => boolean;
 }
 
-const THANKS_FAILURES = {
-  unavailable: 'We could not confirm your donation just now. If you completed payment, your receipt is on its way.',
-  failed: 'We could not confirm your donation just now. If you completed payment, your receipt is on its way.',
-  notFound: 'We could not find that donation.',
-};
-
+// A link without a usable session id gets the reader's page (thanks-view.ts), not a 400 in our words.
 const thanksQuery = z.object({
   session_id: z
-    .string({ error: 'session_id is required' })
-    .regex(/^cs_(test|live)_[A-Za-z0-9]{1,200}$/, 'session_id is not a Checkout Session id'),
+    .string()
+    .regex(/^cs_(test|live)_[A-Za-z0-9]{1,200}$/)
+    .optional()
+    .catch(undefined),
 });
 
 export function givingRouter(deps: GivingDeps): Router {
@@ -45,7 +40,10 @@ export function givingRouter(deps: GivingDeps): Router {
   router.get('/donate', async (req, res) => {
     const settings = await deps.settings.get();
     const query = singleValues(req.query);
-    const values = formValuesFromQuery({ ...query, referrer: query.referrer ?? externalReferrer(req) }, settings.giving);
+    const values = {
+      ...formValuesFromQuery({ ...query, referrer: query.referrer ?? externalReferrer(req) }, settings.giving),
+      ...(query.canceled ? await loadResumedValues(deps.db, query.resume, new Date()) : {}),
+    };
     const notice = query.canceled ? 'Your donation was not completed, and you were not charged.' : null;
     res.render('giving/donate', buildDonateView(settings, values, [], { notice }));
   });
@@ -72,20 +70,10 @@ export function givingRouter(deps: GivingDeps): Router {
   });
 
   router.get('/donate/thanks', async (req: Request, res: Response) => {
-    const { session_id: sessionId } = validateOr(
-      thanksQuery,
-      req.query,
-      new BadRequestError('session_id is missing or is not a Checkout Session id', 'invalid_session_id'),
-    );
+    const { session_id: sessionId } = validate(thanksQuery, req.query);
     const settings = await deps.settings.get();
-    // Read-only: the webhook records the gift; this page only reports it.
-    const session = await callStripe(req.log, 'read checkout session', THANKS_FAILURES, () => deps.stripe.checkout.sessions.retrieve(sessionId));
-    // Where the donor came from (for the link back) is on our row: the donation, or the membership.
-    const origin =
-      session.mode === 'subscription'
-        ? await findMembershipOrigin(deps.db, session.id)
-        : await findDonationByCheckoutSession(deps.db, session.id);
-    res.render('giving/thanks', buildThanksView(settings, session, origin ?? null, deps.isAllowedReturn));
+    const { status, view } = await loadThanksView({ ...deps, logger: req.log }, settings, sessionId ?? null);
+    res.status(status).render('giving/thanks', view);
   });
 
   /** The Referer, unless it is one of our own pages (which says nothing about where the donor came from). */

@@ -8,18 +8,28 @@ export interface Money {
   currency: string;
 }
 
-const MAJOR_AMOUNT = /^(\d{1,9})(?:\.(\d{1,2}))?$/;
+/**
+ * Whole units written plainly ("1000") or grouped in threes with commas
+ * ("1,000", "10,000"), then up to two decimals after a point. The currency is
+ * two-decimal with "." decimals, so "25,50" or "1,00" is malformed grouping,
+ * refused rather than misread as 25.50 or 100.
+ */
+const MAJOR_AMOUNT = /^(\d+|[1-9]\d{0,2}(?:,\d{3})+)(?:\.(\d{1,2}))?$/;
+const MAX_WHOLE_DIGITS = 9;
 
 /**
- * Parses "25", "25.5" or "25.50" (optionally with a leading "$" and spaces)
- * into minor units. Returns null for anything else: negatives, more than two
- * decimals, exponents, thousands separators, text.
+ * Parses "25", "25.5", "25.50" or "1,000.50" (optionally with a leading "$"
+ * and spaces) into minor units. Returns null for anything else: negatives,
+ * more than two decimals, exponents, malformed thousands grouping ("1,00",
+ * "25,50"), more than nine whole digits, text.
  */
 export function parseMajorAmount(input: string): number | null {
   const cleaned = input.trim().replace(/^\$\s*/, '');
   const match = MAJOR_AMOUNT.exec(cleaned);
   if (!match) return null;
-  const whole = Number(match[1]);
+  const digits = match[1]!.replaceAll(',', '');
+  if (digits.length > MAX_WHOLE_DIGITS) return null;
+  const whole = Number(digits);
   const fraction = Number((match[2] ?? '').padEnd(2, '0'));
   return whole * 100 + fraction;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/knex';
 import type { Attribution } from '../giving/attribution';
-import type { MembershipInterval, MembershipStatus } from './membership-status';
+import { UNFINISHED_MEMBERSHIP_STATUSES, type MembershipInterval, type MembershipStatus } from './membership-status';
 
 
 /** A memberships row; its attribution columns are those of giving/attribution.ts. */
@@ -109,4 +109,22 @@ export async function markMembershipCheckoutFailed(db: Db, id: string): Promise<
 
 export async function attachMembershipCheckoutSession(db: Db, id: string, sessionId: string): Promise<void> {
   await db('memberships').where({ id }).update({ stripe_checkout_session_id: sessionId, updated_at: db.fn.now() });
+}
+
+/**
+ * The details typed for a membership Checkout created since `since` that has
+ * started no subscription: how the form is refilled when the reader leaves
+ * Checkout.
+ */
+export async function findResumableMembership(
+  db: Db,
+  id: string,
+  since: Date,
+): Promise<Pick<MembershipRow, 'email' | 'anonymous' | 'tribute_name' | 'comment'> | undefined> {
+  return db('memberships')
+    .where({ id })
+    .whereIn('status', UNFINISHED_MEMBERSHIP_STATUSES)
+    .whereNull('stripe_subscription_id')
+    .where('created_at', '>=', since)
+    .first('email', 'anonymous', 'tribute_name', 'comment');
 }

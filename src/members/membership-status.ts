@@ -52,6 +52,13 @@ export const STARTED_MEMBERSHIP_STATUSES = [...LIVE_MEMBERSHIP_STATUSES, 'cancel
 /** Listed to the donor and staff: started memberships, and one whose first payment is still pending. */
 export const LISTED_MEMBERSHIP_STATUSES = [...STARTED_MEMBERSHIP_STATUSES, 'incomplete'] as const satisfies readonly MembershipStatus[];
 
+/**
+ * Unfinished: our own states for a Checkout that has not started (or never
+ * will start) a subscription. A reader who left Checkout may come back to a
+ * form refilled from one of these.
+ */
+export const UNFINISHED_MEMBERSHIP_STATUSES = ['pending', 'abandoned', 'failed'] as const satisfies readonly MembershipStatus[];
+
 /** How staff and donors read each status. */
 export const MEMBERSHIP_STATUS_LABELS: Readonly<Record<MembershipStatus, string>> = {
   pending: 'Checkout not finished',

@@ -56,6 +56,16 @@ describe('parseDonationForm', () => {
     expect(result).toMatchObject({ ok: true, value: { gift: 4000 } });
   });
 
+  it('reads a typed amount with thousands separators', () => {
+    const result = parseDonationForm({ amount: 'other', amount_other: '$1,000.50' }, ctx);
+    expect(result).toMatchObject({ ok: true, value: { gift: 100_050 } });
+  });
+
+  it.each(['25,50', '1,00', '10,00,0'])('refuses %p with the amount message rather than misreading it', (typed) => {
+    const result = parseDonationForm({ amount: 'other', amount_other: typed }, ctx);
+    expect(result).toEqual({ ok: false, errors: [{ field: 'amount_other', message: 'Enter an amount in dollars, like 25 or 25.50' }] });
+  });
+
   it('reports every bad field at once', () => {
     const result = parseDonationForm({ amount: 'abc', email: 'nope', frequency: 'weekly', comment: 'x'.repeat(1001) }, ctx);
     expect(result.ok).toBe(false);

@@ -8,12 +8,25 @@ describe('parseMajorAmount', () => {
     [' 0.01 ', 1],
     ['$100', 10000],
     ['100000.00', 10_000_000],
+    ['1,000', 100_000],
+    ['1,000.50', 100_050],
+    ['$1,000', 100_000],
+    ['$ 10,000', 1_000_000],
+    ['10,000', 1_000_000],
+    ['999,999,999.99', 99_999_999_999],
   ])('reads %p as %p minor units', (input, expected) => {
     expect(parseMajorAmount(input)).toBe(expected);
   });
 
-  it.each(['', 'abc', '-5', '10.999', '1e3', '1,000', '25.', '.5', '0x10', '12 34', 'NaN', '9999999999'])(
+  it.each(['', 'abc', '-5', '10.999', '1e3', '25.', '.5', '0x10', '12 34', 'NaN', '9999999999'])(
     'rejects %p',
+    (input) => {
+      expect(parseMajorAmount(input)).toBeNull();
+    },
+  );
+
+  it.each(['1,00', '10,00,0', '25,50', '1,0000', ',100', '1,', '1,000,', '0,100', '1,,000', '1.000,50', '1,000.505', '1,000,000,000'])(
+    'refuses malformed thousands grouping %p rather than misreading it',
     (input) => {
       expect(parseMajorAmount(input)).toBeNull();
     },

@@ -64,6 +64,22 @@ describe('/account: a member manages their membership', () => {
     expect(await request(t.app).get('/account').set('Cookie', cookie).then((r) => r.text)).toContain('Membership: $25.00 a month');
   });
 
+  it('takes a new amount written with a thousands separator, and refuses a decimal comma rather than misreading it', async () => {
+    const update: StripeCapture = {};
+    stubStripe('get', '/v1/subscriptions/sub_acct', {
+      ...subscriptionObject(ids),
+      items: { object: 'list', data: [{ id: 'si_acct', price: { id: 'price_1', product: 'prod_1', unit_amount: 1000 } }] },
+    });
+    stubStripe('post', '/v1/subscriptions/sub_acct', subscriptionObject(ids, { amount: 100_000 }), update);
+    const res = await request(t.app).post(`/account/memberships/${ids.membershipId}/amount`).set('Cookie', cookie).type('form').send({ amount: '1,000' });
+    expect(res.status).toBe(303);
+    expect(update.body!['items[0][price_data][unit_amount]']).toBe('100000');
+
+    const refused = await request(t.app).post(`/account/memberships/${ids.membershipId}/amount`).set('Cookie', cookie).type('form').send({ amount: '25,50' });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('Enter an amount between');
+  });
+
   it('cancels at period end with the member’s reason, and resumes', async () => {
     const cancelCapture: StripeCapture = {};
     stubStripe('post', '/v1/subscriptions/sub_acct', subscriptionObject(ids, { cancelAtPeriodEnd: true }), cancelCapture);

@@ -141,18 +141,34 @@ describe('GET /donate/thanks', () => {
     expect(res.text).toContain('your donation is processing');
   });
 
-  it('answers 400 for a missing or malformed session id without calling Stripe', async () => {
-    expect((await request(t.app).get('/donate/thanks')).status).toBe(400);
-    const res = await request(t.app).get('/donate/thanks').query({ session_id: '../../v1/customers' });
+  /** The reader's page for a link that names no donation we can find: what to do next, not what was wrong with the URL. */
+  function expectReadersNotFoundPage(text: string) {
+    expect(text).toContain("We couldn't find your donation");
+    expect(text).toContain('If you completed a payment, your receipt is on its way by email.');
+    expect(text).toContain('href="/donate"');
+    expect(text).toContain('href="/account"');
+    expect(text).not.toContain('session_id');
+    expect(text).not.toContain('Checkout Session');
+  }
+
+  it.each([
+    ['a missing', {}],
+    ['an empty', { session_id: '' }],
+    ['a malformed', { session_id: '../../v1/customers' }],
+    ['a repeated', { session_id: ['cs_test_a', 'cs_test_b'] }],
+  ])('answers 400 with the reader\'s page for %s session id, without calling Stripe', async (_label, query) => {
+    const res = await request(t.app).get('/donate/thanks').query(query);
     expect(res.status).toBe(400);
-    expect(res.text).toContain('not a Checkout Session id');
+    expect(res.type).toBe('text/html');
+    expectReadersNotFoundPage(res.text);
   });
 
-  it('answers 404 for a session Stripe does not know', async () => {
+  it('answers 404 with the reader\'s page for a session Stripe does not know', async () => {
     stubStripe('get', '/v1/checkout/sessions/cs_test_unknown', [404, { error: { type: 'invalid_request_error', code: 'resource_missing', message: 'No such checkout.session' } }]);
     const res = await request(t.app).get('/donate/thanks').query({ session_id: 'cs_test_unknown' });
     expect(res.status).toBe(404);
     expect(res.text).not.toContain('No such checkout.session');
+    expectReadersNotFoundPage(res.text);
   });
 
   it('answers 503 with a calm message when Stripe is unreachable', async () => {

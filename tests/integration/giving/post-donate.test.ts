@@ -18,6 +18,8 @@ describe('POST /donate', () => {
       ['a zero amount', { amount: '0' }, 'amount', 'smallest gift'],
       ['text as the amount', { amount: 'abc' }, 'amount', 'like 25 or 25.50'],
       ['three decimals', { amount: '10.999' }, 'amount', 'like 25 or 25.50'],
+      ['a decimal comma, which would be misread', { amount: 'other', amount_other: '25,50' }, 'amount_other', 'like 25 or 25.50'],
+      ['malformed thousands grouping', { amount: 'other', amount_other: '10,00,0' }, 'amount_other', 'like 25 or 25.50'],
       ['a huge amount', { amount: '100000.01' }, 'amount', 'be made online; please contact us'],
       ['an absurd amount', { amount: '99999999999999' }, 'amount', 'like 25 or 25.50'],
       ['below the minimum', { amount: '0.99' }, 'amount', 'smallest gift we can take is $1.00'],
@@ -235,6 +237,15 @@ describe('POST /donate', () => {
     expect((await request(t.app).post('/donate').type('form').send({ amount: '100000.00' })).status).toBe(303);
     const amounts = (await t.db('donations').orderBy('amount').pluck('amount')) as number[];
     expect(amounts).toEqual([100, 10_000_000]);
+  });
+
+  it('takes a typed amount written with a thousands separator', async () => {
+    const capture: { body?: Record<string, string> } = {};
+    stubCheckoutSessionCreate(capture);
+    const res = await request(t.app).post('/donate').type('form').send({ amount: 'other', amount_other: '$1,000.50' });
+    expect(res.status).toBe(303);
+    expect(capture.body!['line_items[0][price_data][unit_amount]']).toBe('100050');
+    expect(await t.db('donations').first()).toMatchObject({ amount: 100_050 });
   });
 
   it('shows a friendly 502 and marks the attempt failed when Stripe rejects the request', async () => {
