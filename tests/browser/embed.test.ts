@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Page functions below run in Chromium, so this file sees the DOM types.
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
