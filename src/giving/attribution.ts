@@ -50,3 +50,26 @@ export function isHttpUrl(value: string): boolean {
     return false;
   }
 }
+
+/** Stripe's limit on a metadata value; a longer URL is left out rather than cut into a wrong one. */
+const STRIPE_METADATA_VALUE_MAX = 500;
+
+/**
+ * The attribution as Checkout metadata (on the session, the payment intent and
+ * the subscription, whose metadata Stripe copies onto every invoice): visible
+ * in Stripe's dashboard and exports, and enough to attribute a membership we
+ * only learn of from Stripe (createMembershipFromStripe).
+ */
+export function attributionMetadata(attribution: Attribution): Record<string, string> {
+  const metadata: Record<string, string> = {};
+  for (const field of Object.keys(ATTRIBUTION_FIELDS) as AttributionField[]) {
+    const value = attribution[field];
+    if (value && value.length <= STRIPE_METADATA_VALUE_MAX) metadata[field] = value;
+  }
+  return metadata;
+}
+
+/** Back from Stripe metadata: cleaned like any other input, since anyone with dashboard access can edit it. */
+export function attributionFromMetadata(metadata: Record<string, string> | null | undefined): Attribution {
+  return cleanAttribution(metadata ?? {});
+}

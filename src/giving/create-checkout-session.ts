@@ -5,6 +5,7 @@ import { callStripe, stripeErrorType } from '../stripe/call-stripe';
 import type { Logger } from '../lib/logger';
 import { formatMoney, toMajorString } from '../lib/money';
 import type { Settings } from '../settings/settings';
+import { attributionMetadata } from './attribution';
 import type { DonationRequest } from './donation-form';
 import { attachCheckoutSession, insertPendingDonation, markCheckoutFailed } from './donation-queries';
 
@@ -75,7 +76,7 @@ export function checkoutParams(
   donationId: string,
 ): Stripe.Checkout.SessionCreateParams {
   const org = settings.organization.name;
-  const metadata = { donation_id: donationId, source: METADATA_SOURCE };
+  const metadata = { donation_id: donationId, source: METADATA_SOURCE, ...attributionMetadata(request.attribution) };
   return {
     mode: 'payment',
     submit_type: 'donate',

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import { giftCheckoutParams, METADATA_SOURCE, openCheckoutSession, type CheckoutDeps } from '../giving/create-checkout-session';
+import { attributionMetadata } from '../giving/attribution';
 import type { DonationRequest } from '../giving/donation-form';
 import { giftColumns } from '../giving/donation-queries';
 import type { Settings } from '../settings/settings';
@@ -36,7 +37,7 @@ export function membershipCheckoutParams(
 ): Stripe.Checkout.SessionCreateParams {
   const org = settings.organization.name;
   const interval = INTERVAL[request.frequency as 'monthly' | 'annual'];
-  const metadata = { membership_id: membershipId, source: METADATA_SOURCE };
+  const metadata = { membership_id: membershipId, source: METADATA_SOURCE, ...attributionMetadata(request.attribution) };
   const name = `${interval === 'month' ? 'Monthly' : 'Yearly'} membership, ${org}`;
   return {
     mode: 'subscription',

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { findDonorIdByCustomer } from '../donors/donor-queries';
 import { insertMembershipFromStripe, lockMembershipFor, type MembershipRow } from './membership-queries';
 import type { MembershipInterval } from './membership-status';
+import { attributionFromMetadata } from '../giving/attribution';
 
 export interface SubscriptionFacts {
   subscriptionId: string;
@@ -9,6 +10,8 @@ export interface SubscriptionFacts {
   currency: string;
   amount: number | null;
   interval: MembershipInterval;
+  /** From the subscription's metadata (copied onto its invoices): where the first gift came from. */
+  metadata: Record<string, string> | null | undefined;
 }
 
 /**
@@ -29,6 +32,7 @@ export async function createMembershipFromStripe(trx: Knex.Transaction, facts: S
     currency: facts.currency,
     amount: facts.amount,
     interval: facts.interval,
+    ...attributionFromMetadata(facts.metadata),
   });
   return inserted ?? lockMembershipFor(trx, { subscriptionId: facts.subscriptionId });
 }

@@ -72,7 +72,7 @@ export async function updateMembership(db: Db, id: string, changes: Partial<Memb
 /** A membership known only from Stripe (its checkout row unknown): inserted once per subscription. */
 export async function insertMembershipFromStripe(
   db: Db,
-  row: Pick<MembershipRow, 'stripe_subscription_id' | 'stripe_customer_id' | 'donor_id' | 'status' | 'currency' | 'amount' | 'interval'>,
+  row: Pick<MembershipRow, 'stripe_subscription_id' | 'stripe_customer_id' | 'donor_id' | 'status' | 'currency' | 'amount' | 'interval'> & Attribution,
 ): Promise<MembershipRow | null> {
   const [inserted] = await db('memberships').insert(row).onConflict('stripe_subscription_id').ignore().returning('*');
   return (inserted as MembershipRow | undefined) ?? null;

@@ -39,6 +39,7 @@ async function membershipForInvoice(ctx: HandlerContext, invoice: Stripe.Invoice
     currency: invoice.currency,
     amount: line?.amount ?? invoice.amount_paid,
     interval: days >= YEARLY_PERIOD_DAYS ? 'year' : 'month',
+    metadata,
   });
 }
 

@@ -35,5 +35,6 @@ async function membershipFor(ctx: HandlerContext, subscription: Stripe.Subscript
     currency: subscription.currency,
     amount: subscription.items?.data?.[0]?.price?.unit_amount ?? null,
     interval: subscription.items?.data?.[0]?.price?.recurring?.interval === 'year' ? 'year' : 'month',
+    metadata: subscription.metadata,
   });
 }
