@@ -118,11 +118,20 @@
         );
       }),
     );
+    // data-target names where the box goes when the tag cannot sit there itself
+    // (Ghost's site-wide code injection: data-target=".gh-content").
+    var target = script.getAttribute('data-target');
     var parent = script.parentNode;
-    if (parent && parent !== document.head) parent.insertBefore(container, script);
+    if (!target && parent && parent !== document.head) parent.insertBefore(container, script);
     else
       whenBody(function () {
-        document.body.appendChild(container);
+        var into = null;
+        try {
+          into = target ? document.querySelector(target) : null;
+        } catch {
+          // Not a selector: the end of the page will do.
+        }
+        (into || document.body).appendChild(container);
       });
   }
 
