@@ -137,6 +137,52 @@ describe('the article footer box on a newsroom’s own site, in a real browser',
     expect(hostErrors).toEqual([]);
   });
 
+  it('gives a preset with the keyboard alone on a 320 px phone, tabbing from the article into the box and past the Other amount box', async () => {
+    const phone = await browser.newPage({ viewport: { width: 320, height: 640 } });
+    try {
+      await phone.goto(`${newsroomOrigin}/2026/12/library-hours`);
+      await phone.locator('.sustain-embed iframe').scrollIntoViewIfNeeded();
+      await phone.waitForFunction(() => (window as unknown as { SustainEmbed: { boxes: { ready: boolean }[] } }).SustainEmbed.boxes.every((b) => b.ready));
+      const frame = phone.frames().find((f) => f.url().startsWith(`${app.baseUrl}/embed/footer`))!;
+      // Nothing in the box is wider than the phone.
+      expect(await frame.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      const focused = () => frame.evaluate(() => (document.activeElement as HTMLInputElement | null)?.id ?? '');
+      // From the top of the article, Tab reaches the box: its first stop is the frequency (Once).
+      for (let i = 0; i < 10 && (await focused()) !== 'frequency-once'; i += 1) await phone.keyboard.press('Tab');
+      expect(await focused()).toBe('frequency-once');
+      await phone.keyboard.press('Tab');
+      expect(await focused()).toBe('amount-25');
+      await phone.keyboard.press('ArrowRight');
+      expect(await focused()).toBe('amount-50');
+      await phone.keyboard.press('Tab');
+      expect(await focused()).toBe('amount_other');
+      await phone.keyboard.press('Tab');
+      expect(await focused()).toBe('cover_fees');
+      await phone.keyboard.press('Tab');
+      expect(await frame.evaluate(() => document.activeElement?.textContent)).toBe('Donate');
+      await phone.keyboard.press('Enter');
+      await phone.waitForURL(/\/checkout\//);
+      expect(await phone.textContent('body')).toContain('$50.00');
+      const pending = await db('donations').where({ status: 'pending', amount: 5000 }).first();
+      expect(pending).toMatchObject({ campaign: 'winter-drive', article_url: 'https://ledger.example/2026/12/library-hours' });
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it('ignores a height message that does not come from its own frame, and remembers its real height for the next article', async () => {
+    await page.goto(`${newsroomOrigin}/2026/12/library-hours`);
+    await page.locator('.sustain-embed iframe').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => (window as unknown as { SustainEmbed: { boxes: { ready: boolean }[] } }).SustainEmbed.boxes.every((b) => b.ready));
+    const height = () => page.locator('.sustain-embed iframe').evaluate((el) => el.getBoundingClientRect().height);
+    const before = await height();
+    await page.evaluate(() => window.postMessage({ type: 'sustain:height', id: 'sustain-box-1', height: 2000 }, '*'));
+    await page.waitForTimeout(200);
+    expect(await height()).toBe(before);
+    const remembered = await page.evaluate(() => window.localStorage.getItem('sustain-embed-height:campaign=winter-drive&variant=b'));
+    expect(Number(remembered)).toBe(before);
+  });
+
   it('cannot be framed by a site that is not allowed: the box gives its space back', async () => {
     const refused: string[] = [];
     const listener = (message: { type(): string; text(): string }) => {
