@@ -61,7 +61,8 @@ export function footerCacheKey(options: FooterOptions): string {
 
 export function buildFooterView(settings: Settings, options: FooterOptions, baseUrl: string) {
   const { giving, embed } = settings;
-  const campaign = options.campaign ? embed.campaigns[options.campaign.toLowerCase()] : undefined;
+  const key = options.campaign?.toLowerCase();
+  const campaign = key && Object.hasOwn(embed.campaigns, key) ? embed.campaigns[key] : undefined;
   const presets = options.amounts ?? campaign?.presets ?? giving.presets.slice(0, MAX_PRESETS);
   const chosen = presets.includes(giving.default_amount) ? giving.default_amount : presets[Math.floor((presets.length - 1) / 2)]!;
   const frequency = options.frequency ?? campaign?.default_frequency ?? embed.default_frequency;

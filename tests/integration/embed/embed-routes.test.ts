@@ -117,6 +117,15 @@ describe('the embed routes', () => {
       expect(res.text).toContain('data-theme="light"');
     });
 
+    it('treats a campaign named like an object property as any unknown campaign', async () => {
+      for (const campaign of ['constructor', '__proto__', 'toString']) {
+        const res = await request(t.app).get(`/embed/footer?campaign=${campaign}`);
+        expect(res.status).toBe(200);
+        expect(res.text).toContain('Support our non-profit journalism');
+        expect(res.text).toMatch(/id="amount-25" value="25" checked/);
+      }
+    });
+
     it('escapes what the tag says', async () => {
       const res = await request(t.app).get(`/embed/footer?campaign=${encodeURIComponent('"><script>alert(1)</script>')}`);
       expect(res.text).not.toContain('<script>alert(1)</script>');
