@@ -195,7 +195,7 @@ function report(input: {
 }): string {
   const { flags, measurements } = input;
   const cpus = os.cpus();
-  const lines = [`### ${input.started.toISOString().slice(0, 16).replace('T', ' ')} UTC — article embed vs bare Express, ${input.mode}`, ''];
+  const lines = [`#### ${input.started.toISOString().slice(0, 16).replace('T', ' ')} UTC — article embed vs bare Express, ${input.mode}`, ''];
   lines.push(
     `- Machine: ${cpus[0]?.model ?? 'unknown'}, ${cpus.length} cores (autocannon, the app and the bare app all on it), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB, ` +
       `kernel ${os.release()}, Node ${process.version}; before the load ${input.busyBefore === null ? 'n/a' : `${input.busyBefore.toFixed(0)}%`} of all cores busy ` +
