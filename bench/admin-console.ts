@@ -30,7 +30,8 @@ import { createStaffUser } from '../src/admin/staff-users';
 import { createDb, migrateToLatest } from '../src/db/knex';
 import type { Level } from '../src/members/levels';
 import { readSettings } from '../src/settings/settings';
-import { QUIET_BUSY_PCT, readMachineCpu, readProcCpuSeconds, ROOT, startBenchApp, type BenchApp, waitQuiet } from './app-process';
+import { QUIET_BUSY_PCT, readMachineCpu, readProcCpuSeconds, startBenchApp, type BenchApp, waitQuiet } from './app-process';
+import { codeVersion } from './code-version';
 import { databaseName, recreateBenchDatabase, redactUrl, serverVersion } from './database';
 import { countSeededRows, seedDonors, type SeedReport } from './seed-donors';
 
@@ -397,16 +398,6 @@ async function explain(bench: Bench, query: TimedQuery): Promise<string> {
   }
 }
 
-function codeVersion(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'views', 'migrations'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean).length;
-    return dirty > 0 ? `${head} + ${dirty} uncommitted change(s) in src/ views/ migrations/` : head;
-  } catch {
-    return 'unknown (no git)';
-  }
-}
-
 /** The donor with the most gifts, and one with the median number. */
 async function pickDonors(client: Client): Promise<[{ id: string; gifts: number }, { id: string; gifts: number }]> {
   const { rows } = await client.query<{ id: string; gifts: string }>(
@@ -459,7 +450,7 @@ function report(input: {
     `- Machine: ${cpus[0]?.model ?? 'unknown'}, ${cpus.length} cores (autocannon, app and PostgreSQL on it), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB, Node ${process.version};` +
       ` before the load ${input.busyBefore === null ? 'n/a' : `${input.busyBefore.toFixed(0)}%`} of all cores busy (3 s sample), load average ${input.loadAtStart.map((l) => l.toFixed(2)).join(' ')}` +
       (input.busyBefore !== null && input.busyBefore >= QUIET_BUSY_PCT ? ' — **not quiet: other processes competed for the CPU**' : ''),
-    `- Code: ${codeVersion()}; database ${redactUrl(input.url)}`,
+    `- Code: ${codeVersion(['src', 'views', 'migrations'])}; database ${redactUrl(input.url)}`,
     `- Command: \`npm run bench:admin${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\``,
     `- Dataset: ${n(counts.donors)} donors (${n(counts.smithDonors)} with "smith" in name or email); ` +
       `${n(Object.values(counts.donations).reduce((a, b) => a + b, 0))} donations (${table(counts.donations)}; ${table(counts.donationsByFrequency)}; ` +

@@ -11,7 +11,6 @@
  * markdown report (appended to docs/PERFORMANCE.md with --write).
  * Not a test: nothing here asserts on timings.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +18,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { QUIET_BUSY_PCT, readMachineCpu, readMatchingCpuSeconds, ROOT, startBenchApp, type BenchApp, type ProcMemory, type StopReport, waitQuiet } from './app-process';
 import { databaseName, recreateBenchDatabase, redactUrl, rowCounts, serverVersion, type RowCounts } from './database';
+import { codeVersion } from './code-version';
 import { findScenarios, SCENARIO_KEYS, type Scenario } from './scenarios';
 
 const LIMITS = { duration: [1, 300], warmup: [0, 60], connections: [1, 256], maxRequests: [10, 5_000_000], quietWait: [0, 1800] } as const;
@@ -208,19 +208,6 @@ const statuses = (stats: Record<string, { count: number }>) =>
   Object.entries(stats)
     .map(([status, { count }]) => `${status}: ${count}`)
     .join(', ') || 'none';
-
-/** The code that was measured: commit, plus whether the app's files had uncommitted changes. */
-function codeVersion(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'views', 'migrations', 'package.json'], { cwd: ROOT, encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean).length;
-    return dirty > 0 ? `${head} + ${dirty} uncommitted change(s) in src/ views/ migrations/ package.json` : head;
-  } catch {
-    return 'unknown (no git)';
-  }
-}
 
 function machine(loadAtStart: number[], busyBefore: number | null): string[] {
   const cpus = os.cpus();

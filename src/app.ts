@@ -55,14 +55,17 @@ export function createApp(deps: AppDeps): Express {
   app.locals.org = { name: 'Sustain', legal_name: 'Sustain', ein: '' };
 
   app.use(requestContext(logger));
-  app.use(pageSecurityHeaders(securityOptions));
+  // Before the page headers: the embed routes are the busiest (every article
+  // view), set their own security headers (framing by newsroom sites) and need
+  // nothing below; running both sets of headers cost a tenth of their time
+  // (docs/PERFORMANCE.md, "Article embed"). Its demo page takes the page headers itself.
+  const pageHeaders = pageSecurityHeaders(securityOptions);
+  app.use(embedRouter({ settings, baseUrl: config.baseUrl, security: securityOptions, pageHeaders, frameAncestors: origins.frameAncestors, demo: !production }));
+  app.use(pageHeaders);
   app.get('/favicon.ico', (_req, res) => {
     res.status(204).end();
   });
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: production ? '1d' : 0 }));
-
-  // Early: the embed routes are the busiest (every article view) and need nothing below.
-  app.use(embedRouter({ settings, baseUrl: config.baseUrl, security: securityOptions, frameAncestors: origins.frameAncestors, demo: !production }));
 
   // Before any body parser: this route needs the raw bytes.
   app.use(webhookRouter({ db, stripe, webhookSecret: config.stripe.webhookSecret }));

@@ -74,7 +74,7 @@ describe('the embed routes', () => {
     });
 
     it('leaves every other page refusing frames', async () => {
-      for (const path of ['/donate', '/account', '/admin/sign-in']) {
+      for (const path of ['/donate', '/account', '/admin/sign-in', '/demo/article']) {
         const res = await request(t.app).get(path);
         expect(frameAncestors(res)).toEqual(["'self'"]);
         expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');

@@ -1,0 +1,346 @@
+/**
+ * Throughput of the article embed (`/embed/footer`, `/embed.js`) next to a bare
+ * Express 5 handler sending the same bytes (bench/bare-express.ts), in one run,
+ * on the same machine, measured the same way (autocannon over loopback HTTP).
+ * Issue 9's target: each embed route at least 85 % of the bare handler.
+ *
+ *   npm run bench:embed -- [--duration 10] [--warmup 2] [--connections 10] [--rounds 2] [--write]
+ *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/sustain_bench_embed npm run bench:embed
+ *
+ * The real app starts as the other benches start it (bench/app-process.ts,
+ * under /usr/bin/time -v when present); the bare app in its own `node --import
+ * tsx` process. Scenarios alternate within each round (bare HTML, footer,
+ * footer 304, bare JS, loader gzip, loader plain) so noise from other work on
+ * the machine falls on both sides. Not a test: nothing here asserts on timings.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { buildLoaderAsset } from '../src/embed/loader-asset';
+import { QUIET_BUSY_PCT, readMachineCpu, readProcCpuSeconds, readProcMemory, ROOT, startBenchApp, type BenchApp, waitQuiet } from './app-process';
+import { codeVersion } from './code-version';
+import { recreateBenchDatabase, redactUrl, serverVersion } from './database';
+import { checkScenario, embedScenarios, type EmbedScenario, type Targets } from './embed-scenarios';
+
+const TARGET_PCT = 85;
+const SECTION = '## Article embed (issue 9)';
+const LIMITS = { duration: [1, 120], warmup: [0, 30], connections: [1, 256], rounds: [1, 10], quietWait: [0, 1800] } as const;
+
+const out = (text: string) => process.stdout.write(text);
+const progress = (text: string) => process.stderr.write(`[bench:embed] ${text}\n`);
+
+function parseFlags(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      duration: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '2' },
+      connections: { type: 'string', default: '10' },
+      rounds: { type: 'string', default: '2' },
+      write: { type: 'boolean', default: false },
+      doc: { type: 'string', default: path.join(ROOT, 'docs/PERFORMANCE.md') },
+      'cpu-prof': { type: 'string' },
+      'quiet-wait': { type: 'string', default: '0' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    out(
+      [
+        'usage: npm run bench:embed -- [options]   (tsx bench/embed.ts)',
+        '  --duration S      measured seconds per scenario and round (default 10)',
+        '  --warmup S        unrecorded seconds before each (default 2)',
+        '  --connections N   concurrent connections (default 10)',
+        '  --rounds N        times the six scenarios run, alternating (default 2)',
+        `  --write           add the report to docs/PERFORMANCE.md under "${SECTION}"`,
+        `  --quiet-wait S    wait up to S s for the machine to be under ${QUIET_BUSY_PCT}% busy before starting (default 0)`,
+        '  --cpu-prof DIR    V8 CPU profiles of the app to DIR (slows it: diagnosis only, not with --write)',
+        'env: BENCH_DATABASE_URL=postgres://... (name must contain "bench"; dropped and recreated); embedded PGlite otherwise',
+        '',
+      ].join('\n'),
+    );
+    process.exit(0);
+  }
+  const int = (name: keyof typeof LIMITS, raw: string) => {
+    const value = Number(raw);
+    const [min, max] = LIMITS[name];
+    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${name} must be an integer in ${min}..${max}`);
+    return value;
+  };
+  if (values.write && values['cpu-prof']) throw new Error('--cpu-prof slows the app down; its figures must not be recorded with --write');
+  return {
+    duration: int('duration', values.duration),
+    warmup: int('warmup', values.warmup),
+    connections: int('connections', values.connections),
+    rounds: int('rounds', values.rounds),
+    quietWait: int('quietWait', values['quiet-wait']),
+    write: values.write,
+    doc: path.resolve(values.doc),
+    cpuProf: values['cpu-prof'] ? path.resolve(values['cpu-prof']) : null,
+  };
+}
+type Flags = ReturnType<typeof parseFlags>;
+
+interface Measurement {
+  scenario: EmbedScenario;
+  round: number;
+  result: autocannon.Result;
+  unexpected: number;
+  /** % of one core during the measured seconds. */
+  cpu: { server: number | null; bench: number; other: number | null };
+  /** Server CPU per answered request, µs: unlike req/s, barely moved by who else uses the machine. */
+  cpuPerRequestUs: number | null;
+}
+
+interface BareApp {
+  baseUrl: string;
+  pid: number;
+  stop(): Promise<number | null>;
+}
+
+function cannon(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => autocannon(options, (error, result) => (error ? reject(error) : resolve(result))));
+}
+
+const answered = (result: autocannon.Result) => Object.values(result.statusCodeStats).reduce((sum, { count }) => sum + count, 0);
+
+/** Starts bench/bare-express.ts serving these bytes; resolves once it printed its port. */
+async function startBareApp(html: string, gzippedJs: Buffer, dir: string): Promise<BareApp> {
+  const htmlFile = path.join(dir, 'footer.html');
+  const jsFile = path.join(dir, 'loader.js.gz');
+  fs.writeFileSync(htmlFile, html);
+  fs.writeFileSync(jsFile, gzippedJs);
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/bare-express.ts'), htmlFile, jsFile], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('bare Express did not start within 30 s')), 30_000);
+    child.once('exit', (code) => reject(new Error(`bare Express exited during start (code ${code})`)));
+    readline.createInterface({ input: child.stdout! }).once('line', (line) => {
+      clearTimeout(timer);
+      resolve((JSON.parse(line) as { port: number }).port);
+    });
+  });
+  child.removeAllListeners('exit');
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    async stop() {
+      const peak = readProcMemory(child.pid!)?.hwmKb ?? null;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+      return peak;
+    },
+  };
+}
+
+async function measure(scenario: EmbedScenario, round: number, targets: Targets, app: BenchApp, bare: BareApp, flags: Flags): Promise<Measurement> {
+  const pid = scenario.server === 'app' ? app.pids.app : bare.pid;
+  const options: autocannon.Options = { ...scenario.options(targets), connections: flags.connections, timeout: 10 };
+  if (flags.warmup > 0) await cannon({ ...options, duration: flags.warmup });
+  const before = { server: readProcCpuSeconds(pid), bench: process.cpuUsage(), machine: readMachineCpu(), wall: process.hrtime.bigint() };
+  const result = await cannon({ ...options, duration: flags.duration, title: scenario.name });
+  const wall = Number(process.hrtime.bigint() - before.wall) / 1e9;
+  const serverAfter = readProcCpuSeconds(pid);
+  const machineAfter = readMachineCpu();
+  const benchUsage = process.cpuUsage(before.bench);
+  const serverSeconds = before.server !== null && serverAfter !== null ? serverAfter - before.server : null;
+  const server = serverSeconds === null ? null : (serverSeconds / wall) * 100;
+  const bench = ((benchUsage.user + benchUsage.system) / 1e6 / wall) * 100;
+  const machine =
+    before.machine && machineAfter ? ((machineAfter.busy - before.machine.busy) / (machineAfter.total - before.machine.total)) * os.cpus().length * 100 : null;
+  let unexpected = 0;
+  for (const [status, { count }] of Object.entries(result.statusCodeStats)) if (Number(status) !== scenario.status) unexpected += count;
+  const n = answered(result);
+  const m: Measurement = {
+    scenario,
+    round,
+    result,
+    unexpected,
+    cpu: { server, bench, other: machine !== null && server !== null ? Math.max(0, machine - server - bench) : null },
+    cpuPerRequestUs: serverSeconds !== null && n > 0 ? (serverSeconds / n) * 1e6 : null,
+  };
+  progress(
+    `round ${round} ${scenario.name}: ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ` +
+      `${JSON.stringify(result.statusCodeStats)}, errors ${result.errors}, mismatches ${result.mismatches}; CPU server ${pct(server)} autocannon ${pct(bench)} other ${pct(m.cpu.other)}`,
+  );
+  return m;
+}
+
+const pct = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(0)}%`);
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+const range = (values: number[], digits = 0) =>
+  values.length < 2 ? '' : ` (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
+
+function report(input: {
+  started: Date;
+  mode: string;
+  flags: Flags;
+  busyBefore: number | null;
+  loadAtStart: number[];
+  code: string;
+  checks: string[];
+  measurements: Measurement[];
+  loader: { raw: number; gzipped: number };
+  memory: { appPeakKb: number | null; timePeakKb: number | null; barePeakKb: number | null };
+}): string {
+  const { flags, measurements } = input;
+  const cpus = os.cpus();
+  const lines = [`#### ${input.started.toISOString().slice(0, 16).replace('T', ' ')} UTC — article embed vs bare Express, ${input.mode}`, ''];
+  lines.push(
+    `- Machine: ${cpus[0]?.model ?? 'unknown'}, ${cpus.length} cores (autocannon, the app and the bare app all on it), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB, ` +
+      `kernel ${os.release()}, Node ${process.version}; before the load ${input.busyBefore === null ? 'n/a' : `${input.busyBefore.toFixed(0)}%`} of all cores busy ` +
+      `(3 s sample), load average ${input.loadAtStart.map((l) => l.toFixed(2)).join(' ')}` +
+      (input.busyBefore !== null && input.busyBefore >= QUIET_BUSY_PCT ? ' — **not quiet: other processes competed for the CPU**' : ''),
+    `- Code: ${input.code}`,
+    `- Command: \`npm run bench:embed${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\``,
+    `- ${flags.rounds} round(s) × 6 scenarios, alternating; each ${flags.duration} s at ${flags.connections} connections after ${flags.warmup} s unrecorded warm-up`,
+    `- Loader (\`buildLoaderAsset\`): ${input.loader.raw} bytes minified, **${input.loader.gzipped} bytes gzipped**`,
+    '',
+    `| route | req/s, mean${flags.rounds > 1 ? ' (min–max over rounds)' : ''} | % of its bare handler | p50 ms | p99 ms | non-2xx (expected) | unexpected status / errors / body mismatches | server CPU | server CPU µs per request | autocannon / other CPU |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
+  const names = [...new Set(measurements.map((m) => m.scenario.name))];
+  for (const name of names) {
+    const rows = measurements.filter((m) => m.scenario.name === name);
+    const scenario = rows[0]!.scenario;
+    const rps = rows.map((m) => m.result.requests.average);
+    // The ratio per round, against the bare handler measured in the same round.
+    const ratios = scenario.reference
+      ? rows.map((m) => {
+          const bare = measurements.find((b) => b.round === m.round && b.scenario.key === scenario.reference)!;
+          return (m.result.requests.average / bare.result.requests.average) * 100;
+        })
+      : [];
+    const share = ratios.length === 0 ? 'reference' : `${mean(ratios).toFixed(0)}%${range(ratios)}${mean(ratios) < TARGET_PCT ? ' **below target**' : ''}`;
+    const sum = (f: (m: Measurement) => number) => rows.reduce((total, m) => total + f(m), 0);
+    const perReq = rows.map((m) => m.cpuPerRequestUs).filter((v): v is number => v !== null);
+    const cpuOf = (f: (m: Measurement) => number | null) => {
+      const values = rows.map(f).filter((v): v is number => v !== null);
+      return values.length === 0 ? 'n/a' : `${mean(values).toFixed(0)}%`;
+    };
+    lines.push(
+      `| ${name} | ${mean(rps).toFixed(0)}${range(rps)} | ${share} | ${mean(rows.map((m) => m.result.latency.p50)).toFixed(0)} | ` +
+        `${mean(rows.map((m) => m.result.latency.p99)).toFixed(0)} | ${sum((m) => m.result.non2xx)}${scenario.status === 200 ? '' : ` (${scenario.status})`} | ` +
+        `${sum((m) => m.unexpected)} / ${sum((m) => m.result.errors + m.result.timeouts)} / ${sum((m) => m.result.mismatches)} | ${cpuOf((m) => m.cpu.server)} | ` +
+        `${perReq.length === 0 ? 'n/a' : `${mean(perReq).toFixed(0)}${range(perReq)}`} | ${cpuOf((m) => m.cpu.bench)} / ${cpuOf((m) => m.cpu.other)} |`,
+    );
+  }
+  const mb = (kb: number | null) => (kb === null ? 'n/a' : `${(kb / 1024).toFixed(0)} MB`);
+  lines.push(
+    '',
+    `Peak RSS: app ${mb(input.memory.timePeakKb)} (\`/usr/bin/time -v\`; VmHWM ${mb(input.memory.appPeakKb)}), bare Express ${mb(input.memory.barePeakKb)} (VmHWM).`,
+    '',
+    'Checks before the load (one request each):',
+    '',
+    ...input.checks.map((c) => `- ${c}`),
+    '',
+  );
+  return lines.join('\n');
+}
+
+/** Puts the run at the end of the embed section (made before "## Runs" when missing), so the main bench's runs stay last. */
+function writeToDoc(doc: string, text: string): void {
+  const current = fs.readFileSync(doc, 'utf8');
+  const at = current.indexOf(`\n${SECTION}\n`);
+  if (at === -1) {
+    const runs = current.indexOf('\n## Runs\n');
+    const section = `\n${SECTION}\n\n${text}`;
+    fs.writeFileSync(doc, runs === -1 ? `${current}${section}` : `${current.slice(0, runs)}${section}${current.slice(runs)}`);
+    return;
+  }
+  const next = current.indexOf('\n## ', at + SECTION.length + 1);
+  const end = next === -1 ? current.length : next;
+  fs.writeFileSync(doc, `${current.slice(0, end).trimEnd()}\n\n${text}${current.slice(end)}`);
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  const databaseUrl = process.env.BENCH_DATABASE_URL?.trim() || null;
+  const busyBefore = await waitQuiet(flags.quietWait, progress);
+  const started = new Date();
+  const loadAtStart = os.loadavg();
+  const code = codeVersion();
+  const asset = buildLoaderAsset();
+
+  const budgetMs = 150_000 + flags.rounds * 6 * (flags.warmup + flags.duration + 15) * 1000;
+  let app: BenchApp | null = null;
+  let bare: BareApp | null = null;
+  const watchdog = setTimeout(() => {
+    progress(`run exceeded its ${Math.round(budgetMs / 1000)} s budget; killing the apps`);
+    app?.kill();
+    if (bare) process.kill(bare.pid, 'SIGKILL');
+    process.exit(2);
+  }, budgetMs);
+
+  let mode: string;
+  if (databaseUrl) {
+    progress(`recreated database ${await recreateBenchDatabase(databaseUrl)}`);
+    mode = `PostgreSQL ${await serverVersion(databaseUrl)} (${redactUrl(databaseUrl)})`;
+  } else {
+    mode = 'embedded PGlite';
+  }
+  progress(`starting the app (${mode})`);
+  if (flags.cpuProf) fs.mkdirSync(flags.cpuProf, { recursive: true });
+  app = await startBenchApp({ databaseUrl, nodeFlags: flags.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${flags.cpuProf}`] : undefined });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sustain-bench-embed-'));
+  let stopped = false;
+  try {
+    const footer = await fetch(`${app.baseUrl}/embed/footer?campaign=bench`);
+    const html = await footer.text();
+    const etag = footer.headers.get('etag');
+    if (footer.status !== 200 || !etag) throw new Error(`GET /embed/footer answered ${footer.status} (ETag ${etag})`);
+    bare = await startBareApp(html, asset.gzipped, tmp);
+    progress(`app at ${app.baseUrl} (pid ${app.pids.app}), bare Express at ${bare.baseUrl} (pid ${bare.pid})`);
+    const targets: Targets = { app: app.baseUrl, bare: bare.baseUrl, etag };
+    const scenarios = embedScenarios();
+    const checks: string[] = [];
+    for (const scenario of scenarios) checks.push(await checkScenario(scenario, targets));
+
+    const measurements: Measurement[] = [];
+    for (let round = 1; round <= flags.rounds; round += 1) {
+      for (const scenario of scenarios) measurements.push(await measure(scenario, round, targets, app, bare, flags));
+    }
+    const appPeakKb = app.memory()?.hwmKb ?? null;
+    const barePeakKb = await bare.stop();
+    bare = null;
+    const stop = await app.stop();
+    stopped = true;
+    const text = report({
+      started,
+      mode,
+      flags,
+      busyBefore,
+      loadAtStart,
+      code,
+      checks,
+      measurements,
+      loader: { raw: asset.body.length, gzipped: asset.gzipped.length },
+      memory: { appPeakKb: stop.appHwmKb ?? appPeakKb, timePeakKb: stop.time?.maxRssKb ?? null, barePeakKb },
+    });
+    out(`\n${text}\n`);
+    if (flags.write) {
+      writeToDoc(flags.doc, text);
+      progress(`added to ${path.relative(process.cwd(), flags.doc)}`);
+    }
+  } finally {
+    if (bare) await bare.stop();
+    if (!stopped) await app.stop().catch(() => app?.kill());
+    fs.rmSync(tmp, { recursive: true, force: true });
+    clearTimeout(watchdog);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:embed failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
