@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { singleValues } from '../giving/donation-form';
+import { logOnlyFailures } from '../http/request-context';
 import { embedSecurityHeaders, type SecurityHeaderOptions } from '../http/security-headers';
 import type { Settings, SettingsCache } from '../settings/settings';
 import { buildDemoArticleView } from './demo-article-view';
@@ -51,6 +52,7 @@ export function embedRouter(deps: EmbedDeps): Router {
   const rendered = new WeakMap<Settings, { byOptions: Map<string, RenderedPage>; byQuery: Map<string, RenderedPage> }>();
 
   router.get('/embed.js', headers, (req, res) => {
+    logOnlyFailures(res);
     res.setHeader('Cache-Control', LOADER_CACHE);
     res.setHeader('Vary', 'Accept-Encoding');
     res.setHeader('ETag', loader.etag);
@@ -64,6 +66,7 @@ export function embedRouter(deps: EmbedDeps): Router {
   });
 
   router.get('/embed/footer', headers, async (req, res) => {
+    logOnlyFailures(res);
     const settings = await deps.settings.get();
     let pages = rendered.get(settings);
     if (!pages) rendered.set(settings, (pages = { byOptions: new Map(), byQuery: new Map() }));

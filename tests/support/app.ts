@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import Stripe from 'stripe';
 import { createApp } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
-import { createLogger } from '../../src/lib/logger';
+import { createLogger, type Logger } from '../../src/lib/logger';
 import { createStripeClient } from '../../src/stripe/client';
 import { openTestDb, resetTestDb, testDatabaseUrl } from './db';
 
@@ -21,7 +21,7 @@ export interface TestApp {
 }
 
 /** The real app, built the way main.ts builds it, against the test database and nock'd Stripe. */
-export async function bootTestApp(env: Record<string, string> = {}, options: { staffSetupToken?: string } = {}): Promise<TestApp> {
+export async function bootTestApp(env: Record<string, string> = {}, options: { staffSetupToken?: string; logger?: Logger } = {}): Promise<TestApp> {
   const db = await openTestDb();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -35,7 +35,7 @@ export async function bootTestApp(env: Record<string, string> = {}, options: { s
   });
   // No retries: a test's nock interceptor answers once.
   const stripe = createStripeClient(config, undefined, { maxNetworkRetries: 0 });
-  const logger = createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel);
   const app = createApp({ config, db, stripe, logger, checkoutOrigins: ['https://checkout.stripe.com'], staffSetupToken: options.staffSetupToken });
   return {
     app,

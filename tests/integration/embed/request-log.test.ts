@@ -1,0 +1,48 @@
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import { createLogger } from '../../../src/lib/logger';
+import { upsertSettingRow } from '../../../src/settings/settings-queries';
+import { bootTestApp, type TestApp } from '../../support/app';
+
+describe('request log lines for the embed routes', () => {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await bootTestApp({}, { logger: createLogger('info', stream) });
+    await t.reset();
+  });
+  beforeEach(() => {
+    lines.length = 0;
+  });
+  afterAll(async () => {
+    await t.reset();
+    await t.close();
+  });
+
+  const requestLines = () => lines.filter((line) => line.msg === 'request').map((line) => `${line.status} ${line.path}`);
+
+  it('logs no line for a routine answer of the loader or the box (on every article view, and a CDN logs them), but does for other pages', async () => {
+    await request(t.app).get('/embed.js');
+    const footer = await request(t.app).get('/embed/footer?campaign=x');
+    await request(t.app).get('/embed/footer?campaign=x').set('If-None-Match', footer.headers.etag!);
+    await request(t.app).get('/donate');
+    expect(requestLines()).toEqual(['200 /donate']);
+  });
+
+  it('logs the line, with its request id, when the box fails', async () => {
+    await upsertSettingRow(t.db, 'embed', { accent_color: 'not a colour' });
+    // A fresh app: the first one keeps the good settings for a few seconds.
+    const broken = await bootTestApp({}, { logger: createLogger('info', stream) });
+    const res = await request(broken.app).get('/embed/footer?campaign=broken');
+    await broken.close();
+    expect(res.status).toBe(500);
+    expect(requestLines()).toEqual(['500 /embed/footer']);
+    expect(lines.find((line) => line.msg === 'request')!.req_id).toBe(res.headers['x-request-id']);
+  });
+});
