@@ -8,7 +8,7 @@ import { adminRouter } from './admin/routes';
 import { devMailboxRouter } from './dev/mailbox-routes';
 import { givingRouter } from './giving/routes';
 import { errorHandler, notFound } from './http/error-handler';
-import { requestContext } from './http/request-context';
+import { installRequestContext, requestLog } from './http/request-context';
 import { embedRouter } from './embed/routes';
 import { pageSecurityHeaders } from './http/security-headers';
 import { makeOriginPolicy } from './lib/allowed-origins';
@@ -54,13 +54,15 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', production ? 1 : false);
   app.locals.org = { name: 'Sustain', legal_name: 'Sustain', ein: '' };
 
-  app.use(requestContext(logger));
-  // Before the page headers: the embed routes are the busiest (every article
-  // view), set their own security headers (framing by newsroom sites) and need
-  // nothing below; running both sets of headers cost a tenth of their time
-  // (docs/PERFORMANCE.md, "Article embed"). Its demo page takes the page headers itself.
+  installRequestContext(app, logger);
+  // First: the embed routes answer every article view, the same bytes to
+  // everyone (a CDN in front of us keeps and logs them), so they carry their
+  // own headers and no per-request id or log line, unless they fail (the error
+  // handler logs that, with an id). The request log and the page headers cost
+  // them more than a quarter of their throughput (docs/PERFORMANCE.md, "Article embed").
   const pageHeaders = pageSecurityHeaders(securityOptions);
   app.use(embedRouter({ settings, baseUrl: config.baseUrl, security: securityOptions, pageHeaders, frameAncestors: origins.frameAncestors, demo: !production }));
+  app.use(requestLog());
   app.use(pageHeaders);
   app.get('/favicon.ico', (_req, res) => {
     res.status(204).end();

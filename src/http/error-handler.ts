@@ -63,6 +63,8 @@ export function errorHandler(error: unknown, req: Request, res: Response, _next:
     return;
   }
   res.status(status);
+  // Routes that run before the request log (the embed) still name the failure.
+  if (!res.hasHeader('X-Request-Id')) res.setHeader('X-Request-Id', req.id);
   // Machine endpoints (webhooks) always answer JSON; pages answer by Accept.
   if (res.locals.jsonErrors === true || req.accepts(['html', 'json']) === 'json') {
     res.json({ error: { code, message, request_id: req.id } });

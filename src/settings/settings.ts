@@ -169,6 +169,11 @@ export class SettingsCache {
     return this.value;
   }
 
+  /** The settings if they are cached and fresh, without waiting: for hot paths that can fall back to get(). */
+  current(): Settings | null {
+    return this.value && this.now() - this.loadedAt < this.ttlMs ? this.value : null;
+  }
+
   invalidate(): void {
     this.value = null;
   }

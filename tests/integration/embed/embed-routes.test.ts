@@ -73,6 +73,16 @@ describe('the embed routes', () => {
       expect(res.headers['x-frame-options']).toBeUndefined();
     });
 
+    it('holds the box to a tight policy: its own script and styles, posts to us and Checkout only, no plugins or base tag', async () => {
+      const res = await request(t.app).get('/embed/footer');
+      const policy = String(res.headers['content-security-policy']).split('; ');
+      expect(policy).toEqual(
+        expect.arrayContaining(["default-src 'none'", "script-src 'self'", "form-action 'self' https://checkout.stripe.com", "base-uri 'none'"]),
+      );
+      expect(res.headers['referrer-policy']).toBe('same-origin');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+    });
+
     it('leaves every other page refusing frames', async () => {
       for (const path of ['/donate', '/account', '/admin/sign-in', '/demo/article']) {
         const res = await request(t.app).get(path);

@@ -27,22 +27,26 @@ describe('request log lines for the embed routes', () => {
 
   const requestLines = () => lines.filter((line) => line.msg === 'request').map((line) => `${line.status} ${line.path}`);
 
-  it('logs no line for a routine answer of the loader or the box (on every article view, and a CDN logs them), but does for other pages', async () => {
-    await request(t.app).get('/embed.js');
+  it('logs no line and sends no request id for a routine answer of the loader or the box (the same bytes for every article view, kept and logged by a CDN), but does for other pages', async () => {
+    const loader = await request(t.app).get('/embed.js');
     const footer = await request(t.app).get('/embed/footer?campaign=x');
     await request(t.app).get('/embed/footer?campaign=x').set('If-None-Match', footer.headers.etag!);
-    await request(t.app).get('/donate');
+    const page = await request(t.app).get('/donate');
     expect(requestLines()).toEqual(['200 /donate']);
+    expect(loader.headers['x-request-id']).toBeUndefined();
+    expect(footer.headers['x-request-id']).toBeUndefined();
+    expect(page.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('logs the line, with its request id, when the box fails', async () => {
+  it('logs the failure, with the request id the error page shows, when the box fails', async () => {
     await upsertSettingRow(t.db, 'embed', { accent_color: 'not a colour' });
     // A fresh app: the first one keeps the good settings for a few seconds.
     const broken = await bootTestApp({}, { logger: createLogger('info', stream) });
     const res = await request(broken.app).get('/embed/footer?campaign=broken');
     await broken.close();
     expect(res.status).toBe(500);
-    expect(requestLines()).toEqual(['500 /embed/footer']);
-    expect(lines.find((line) => line.msg === 'request')!.req_id).toBe(res.headers['x-request-id']);
+    const failure = lines.find((line) => line.msg === 'request failed');
+    expect(failure).toMatchObject({ status: 500, req_id: res.headers['x-request-id'] });
+    expect(res.text).toContain(res.headers['x-request-id']);
   });
 });
