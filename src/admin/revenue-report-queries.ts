@@ -81,18 +81,27 @@ function renewalSql(alias: string): string {
 
 /**
  * The common part of both queries: every paid gift attributed to a row (all
- * time, for lifetime revenue), whether it falls in the period and, only for
- * those that do, whether it is a renewal; and each row's live memberships.
+ * time, for lifetime revenue), whether it falls in the period and whether it
+ * is a renewal; and each row's live memberships. A membership's first payment
+ * is found once per membership (`firsts`) rather than per gift, which keeps
+ * a 20,000-story report to one pass over the gifts.
  */
 function reportCtes(criteria: ReportCriteria): { sql: string; bindings: Knex.Value[] } {
   const column = REPORT_COLUMNS[criteria.dimension];
   const sql = `with ${BOUNDS_SQL},
+  firsts as (
+    select distinct on (membership_id) membership_id, id
+    from donations
+    where membership_id is not null and status = any(?)
+    order by membership_id, paid_at, id
+  ),
   gifts as (
-    select g.${column} as key, g.article_title, g.paid_at, g.donor_id, ${netPaidSql('g')} as net, in_period,
-      case when in_period and g.membership_id is not null then ${renewalSql('g')} else false end as renewal
+    select g.${column} as key, g.article_title, g.paid_at, g.donor_id, ${netPaidSql('g')} as net,
+      g.paid_at >= b.starts and g.paid_at < b.ends as in_period,
+      coalesce(f.id <> g.id, false) as renewal
     from donations g
     cross join bounds b
-    cross join lateral (select g.paid_at >= b.starts and g.paid_at < b.ends as in_period) w
+    left join firsts f on f.membership_id = g.membership_id
     where g.status = any(?) and g.currency = ? and g.${column} is not null
   ),
   live as (
