@@ -11,6 +11,7 @@ import { donorSearchQuery, loadDonorSearchView, MEMBERSHIP_FILTERS, SORTS } from
 import { downloadReceipt } from './download-receipt';
 import { LEVEL_ROWS, levelFormRows, levelsAsRows, parseLevelRows, type LevelFormRow } from './level-settings';
 import { openDonorRecord } from './open-donor-record';
+import { reportRouter } from './report-routes';
 import { saveLevels } from './save-levels';
 import { staffRouter } from './staff-routes';
 import { findStaffSession, requireRole, requireStaff, staffSessionCookie } from './staff-sessions';
@@ -78,6 +79,7 @@ export function adminRouter(deps: AdminDeps): Router {
     res.send(pdf);
   });
 
+  router.use(reportRouter(deps));
   router.use(staffRouter(deps));
 
   router.get('/admin/audit', requireRole('admin'), async (req, res) => {

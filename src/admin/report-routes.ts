@@ -1,0 +1,59 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Db } from '../db/knex';
+import { validate } from '../http/validate';
+import { printable } from '../lib/text';
+import type { SettingsCache } from '../settings/settings';
+import { loadReportGiftsView } from './report-gifts-view';
+import { todayInTimeZone, withReportPeriod } from './report-period';
+import { REPORT_SORT_KEYS, type ReportDimension } from './revenue-report-queries';
+import { loadRevenueReportView } from './revenue-report-view';
+
+const page = z.coerce.number().int().min(1).max(100_000).default(1);
+
+/** `?from=&to=&sort=&dir=&page=`: the period in the organisation's zone, and a sort from a fixed list. */
+export function revenueReportQuery(today: string) {
+  return withReportPeriod({ sort: z.enum(REPORT_SORT_KEYS).default('revenue'), dir: z.enum(['asc', 'desc']).default('desc'), page }, today);
+}
+
+/** `?article_url=` or `?campaign=` (exactly one), with the period and a page. */
+export function reportGiftsQuery(today: string) {
+  return withReportPeriod(
+    { article_url: printable.min(1).max(2048).optional(), campaign: printable.min(1).max(200).optional(), page },
+    today,
+  ).superRefine((query, ctx) => {
+    if ((query.article_url === undefined) === (query.campaign === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['article_url'], message: 'give either article_url or campaign' });
+    }
+  });
+}
+
+/**
+ * `/admin/reports/*`: revenue by story and by campaign, and the gifts behind
+ * each row. Every staff role sees them; they sit behind requireStaff.
+ */
+export function reportRouter(deps: { db: Db; settings: SettingsCache }): Router {
+  const router = Router();
+
+  const today = async () => todayInTimeZone(new Date(), (await deps.settings.get()).organization.timezone);
+
+  const report = (dimension: ReportDimension) => async (req: Request, res: Response) => {
+    const query = validate(revenueReportQuery(await today()), req.query, 'That report could not be read');
+    res.locals.section = 'reports';
+    res.render('admin/report', await loadRevenueReportView(deps.db, dimension, query, await deps.settings.get()));
+  };
+
+  router.get('/admin/reports', (_req, res) => res.redirect(303, '/admin/reports/stories'));
+  router.get('/admin/reports/stories', report('story'));
+  router.get('/admin/reports/campaigns', report('campaign'));
+
+  router.get('/admin/reports/gifts', async (req, res) => {
+    const query = validate(reportGiftsQuery(await today()), req.query, 'That list of gifts could not be read');
+    const dimension: ReportDimension = query.article_url !== undefined ? 'story' : 'campaign';
+    const key = query.article_url ?? query.campaign!;
+    res.locals.section = 'reports';
+    res.render('admin/report-gifts', await loadReportGiftsView(deps.db, { dimension, key, from: query.from, to: query.to, page: query.page }, await deps.settings.get()));
+  });
+
+  return router;
+}
