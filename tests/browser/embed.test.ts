@@ -137,6 +137,38 @@ describe('the article footer box on a newsroom’s own site, in a real browser',
     expect(hostErrors).toEqual([]);
   });
 
+  it('shows staff what the story brought in, for a period they pick, and the gift behind it', async () => {
+    const setup = /http:\/\/\S+\/admin\/setup\?token=\S+/.exec(app.logs.join('\n'))![0].replace(/^http:\/\/localhost:\d+/, app.baseUrl);
+    const staff = await browser.newPage();
+    try {
+      await staff.goto(setup);
+      await staff.fill('#name', 'Dana Director');
+      await staff.fill('#email', 'dana@newsroom.example');
+      await staff.fill('#password', 'a long staff passphrase');
+      await staff.fill('#password_confirmation', 'a long staff passphrase');
+      await staff.click('main button[type=submit]');
+      await staff.waitForURL(`${app.baseUrl}/admin`);
+      await staff.click('nav >> text=Reports');
+      await staff.waitForURL(/\/admin\/reports\/stories/);
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' }).format(new Date());
+      const weekAgo = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' }).format(new Date(Date.now() - 7 * 86_400_000));
+      await staff.fill('#from', weekAgo);
+      await staff.fill('#to', today);
+      await staff.click('form.period button[type=submit]');
+      await staff.waitForURL((url) => url.searchParams.get('from') === weekAgo && url.searchParams.get('to') === today);
+      const row = staff.locator('tbody tr', { hasText: 'Council keeps the library open on Sundays' });
+      expect(await row.textContent()).toContain('$25.00');
+      await row.locator('a').first().click();
+      await staff.waitForURL(/\/admin\/reports\/gifts\?/);
+      expect(await staff.textContent('main')).toContain('Ada Reader');
+      await staff.goBack();
+      await staff.click('main >> text=Revenue by campaign');
+      expect(await staff.locator('tbody tr', { hasText: 'winter-drive' }).textContent()).toContain('$25.00');
+    } finally {
+      await staff.close();
+    }
+  });
+
   it('gives a preset with the keyboard alone on a 320 px phone, tabbing from the article into the box and past the Other amount box', async () => {
     const phone = await browser.newPage({ viewport: { width: 320, height: 640 } });
     try {
