@@ -1,9 +1,7 @@
-import fs from 'node:fs';
 import knexFactory, { type Knex } from 'knex';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../e2e/run-app';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { launchChromium } from './support';
 
 /**
  * The reader's path through /donate in a real browser, with the page's own
@@ -17,10 +15,9 @@ describe('the donate form in a real browser', () => {
   let page: Page;
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`No browser at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
     app = await startApp();
     db = knexFactory({ client: 'pg', connection: app.databaseUrl, pool: { min: 0, max: 1 } });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 90_000);
   beforeEach(async () => {
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });

@@ -1,13 +1,11 @@
 /// <reference lib="dom" />
 // Page functions below run in Chromium, so this file sees the DOM types.
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import knexFactory, { type Knex } from 'knex';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import type { Browser, Frame, Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../e2e/run-app';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { createFirstStaff, launchChromium, payWithTestCard } from './support';
 
 /**
  * A newsroom's article page, served from an origin of its own: the tag from
@@ -48,7 +46,6 @@ describe('the article footer box on a newsroom’s own site, in a real browser',
   const hostErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`No browser at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
     // Two sites on names of their own (mapped to this machine below), so
     // neither is a loopback origin the box allows outside production anyway.
     newsroom = http.createServer();
@@ -60,10 +57,7 @@ describe('the article footer box on a newsroom’s own site, in a real browser',
     app = await startApp({ EMBED_ALLOWED_ORIGINS: newsroomOrigin });
     for (const server of [newsroom, elsewhere]) server.on('request', articlePage(app.baseUrl));
     db = knexFactory({ client: 'pg', connection: app.databaseUrl, pool: { min: 0, max: 1 } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--host-resolver-rules=MAP news.test 127.0.0.1, MAP elsewhere.test 127.0.0.1'],
-    });
+    browser = await launchChromium(['--host-resolver-rules=MAP news.test 127.0.0.1, MAP elsewhere.test 127.0.0.1']);
     page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
     page.on('pageerror', (error) => hostErrors.push(`pageerror: ${error.message}`));
     page.on('console', (message) => {
@@ -106,13 +100,8 @@ describe('the article footer box on a newsroom’s own site, in a real browser',
     await frame.click('label[for="amount-25"]');
     await frame.click('button[type=submit]');
     await page.waitForURL(/\/checkout\//);
-    await page.fill('#field-email', 'reader@example.com').catch(() => undefined);
-    await page.fill('#field-cardholder_name', 'Ada Reader');
-    await page.fill('#field-card_number', '4242 4242 4242 4242');
-    await page.fill('#field-card_expiry', '12 / 34');
-    await page.fill('#field-card_cvc', '123');
-    await page.fill('#field-postal_code', '10001');
-    await page.click('button[type=submit]');
+    // The box asks for no email: Checkout does.
+    await payWithTestCard(page, 'Ada Reader', 'reader@example.com');
 
     await page.waitForURL((url) => url.origin === newsroomOrigin && url.pathname === '/2026/12/library-hours');
     const banner = page.locator('.sustain-thanks');
@@ -138,16 +127,9 @@ describe('the article footer box on a newsroom’s own site, in a real browser',
   });
 
   it('shows staff what the story brought in, for a period they pick, and the gift behind it', async () => {
-    const setup = /http:\/\/\S+\/admin\/setup\?token=\S+/.exec(app.logs.join('\n'))![0].replace(/^http:\/\/localhost:\d+/, app.baseUrl);
     const staff = await browser.newPage();
     try {
-      await staff.goto(setup);
-      await staff.fill('#name', 'Dana Director');
-      await staff.fill('#email', 'dana@newsroom.example');
-      await staff.fill('#password', 'a long staff passphrase');
-      await staff.fill('#password_confirmation', 'a long staff passphrase');
-      await staff.click('main button[type=submit]');
-      await staff.waitForURL(`${app.baseUrl}/admin`);
+      await createFirstStaff(staff, app);
       await staff.click('nav >> text=Reports');
       await staff.waitForURL(/\/admin\/reports\/stories/);
       const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' }).format(new Date());

@@ -1,9 +1,7 @@
-import fs from 'node:fs';
 import knexFactory, { type Knex } from 'knex';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../e2e/run-app';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { createFirstStaff, launchChromium, payWithTestCard } from './support';
 
 /**
  * Every form a person submits, in a real browser: what the browser itself adds
@@ -17,10 +15,9 @@ describe('forms in a real browser, on npm start', () => {
   let page: Page;
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`No browser at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
     app = await startApp();
     db = knexFactory({ client: 'pg', connection: app.databaseUrl, pool: { min: 0, max: 1 } });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   }, 90_000);
   afterAll(async () => {
@@ -44,12 +41,7 @@ describe('forms in a real browser, on npm start', () => {
     await page.fill('#email', 'reader@example.com');
     await page.click('main button[type=submit]');
     await page.waitForURL(/\/checkout\//);
-    await page.fill('#field-cardholder_name', 'Ada Reader');
-    await page.fill('#field-card_number', '4242 4242 4242 4242');
-    await page.fill('#field-card_expiry', '12 / 34');
-    await page.fill('#field-card_cvc', '123');
-    await page.fill('#field-postal_code', '10001');
-    await page.click('button[type=submit]');
+    await payWithTestCard(page, 'Ada Reader');
     await page.waitForURL(/\/donate\/thanks/);
     expect(await page.textContent('h1')).toMatch(/Thank you/);
     await until(() => db('donations').where({ status: 'succeeded' }).first(), 'the paid donation');
@@ -72,14 +64,7 @@ describe('forms in a real browser, on npm start', () => {
   });
 
   it('creates the first staff account from the setup link and finds the donor at their level', async () => {
-    const setup = /http:\/\/\S+\/admin\/setup\?token=\S+/.exec(app.logs.join('\n'))![0].replace(/^http:\/\/localhost:\d+/, app.baseUrl);
-    await page.goto(setup);
-    await page.fill('#name', 'Dana Director');
-    await page.fill('#email', 'dana@newsroom.example');
-    await page.fill('#password', 'a long staff passphrase');
-    await page.fill('#password_confirmation', 'a long staff passphrase');
-    await page.click('main button[type=submit]');
-    await page.waitForURL(`${app.baseUrl}/admin`);
+    await createFirstStaff(page, app);
     expect(await page.textContent('[data-figure=gifts]')).toBe('1');
 
     await page.goto(`${app.baseUrl}/admin/donors?q=reader`);
@@ -106,12 +91,7 @@ describe('forms in a real browser, on npm start', () => {
       await member.fill('#email', 'member@example.com');
       await member.click('main button[type=submit]');
       await member.waitForURL(/\/checkout\//);
-      await member.fill('#field-cardholder_name', 'Grace Member');
-      await member.fill('#field-card_number', '4242 4242 4242 4242');
-      await member.fill('#field-card_expiry', '12 / 34');
-      await member.fill('#field-card_cvc', '123');
-      await member.fill('#field-postal_code', '10001');
-      await member.click('button[type=submit]');
+      await payWithTestCard(member, 'Grace Member');
       await member.waitForURL(/\/donate\/thanks/);
       const membership = await until(() => db('memberships').where({ status: 'active' }).first(), 'the active membership');
 
