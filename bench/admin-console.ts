@@ -32,6 +32,7 @@ import type { Level } from '../src/members/levels';
 import { readSettings } from '../src/settings/settings';
 import { QUIET_BUSY_PCT, readMachineCpu, readProcCpuSeconds, startBenchApp, type BenchApp, waitQuiet } from './app-process';
 import { codeVersion } from './code-version';
+import { boundedInteger } from './options';
 import { databaseName, recreateBenchDatabase, redactUrl, serverVersion } from './database';
 import { countSeededRows, seedDonors, type SeedReport } from './seed-donors';
 
@@ -77,11 +78,7 @@ function parseFlags(argv: string[]) {
     );
     process.exit(0);
   }
-  const int = (name: string, raw: string, min: number, max: number) => {
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${name} must be an integer in ${min}..${max}`);
-    return value;
-  };
+  const int = (name: string, raw: string, min: number, max: number) => boundedInteger(name, raw, [min, max]);
   const donors = int('donors', values.donors, 100, 5_000_000);
   return {
     sizes: {

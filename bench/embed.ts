@@ -20,6 +20,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { boundedInteger } from './options';
 import { buildLoaderAsset } from '../src/embed/loader-asset';
 import { QUIET_BUSY_PCT, readMachineCpu, readProcCpuSeconds, readProcMemory, ROOT, startBenchApp, type BenchApp, waitQuiet } from './app-process';
 import { codeVersion } from './code-version';
@@ -66,12 +67,7 @@ function parseFlags(argv: string[]) {
     );
     process.exit(0);
   }
-  const int = (name: keyof typeof LIMITS, raw: string) => {
-    const value = Number(raw);
-    const [min, max] = LIMITS[name];
-    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${name} must be an integer in ${min}..${max}`);
-    return value;
-  };
+  const int = (name: keyof typeof LIMITS, raw: string) => boundedInteger(name, raw, LIMITS[name]);
   if (values.write && values['cpu-prof']) throw new Error('--cpu-prof slows the app down; its figures must not be recorded with --write');
   return {
     duration: int('duration', values.duration),

@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { boundedInteger } from './options';
 import { QUIET_BUSY_PCT, readMachineCpu, readMatchingCpuSeconds, ROOT, startBenchApp, type BenchApp, type ProcMemory, type StopReport, waitQuiet } from './app-process';
 import { databaseName, recreateBenchDatabase, redactUrl, rowCounts, serverVersion, type RowCounts } from './database';
 import { codeVersion } from './code-version';
@@ -94,12 +95,7 @@ function parseFlags(argv: string[]): Flags {
     );
     process.exit(0);
   }
-  const int = (name: keyof typeof LIMITS, raw: string) => {
-    const value = Number(raw);
-    const [min, max] = LIMITS[name];
-    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${name} must be an integer in ${min}..${max}`);
-    return value;
-  };
+  const int = (name: keyof typeof LIMITS, raw: string) => boundedInteger(name, raw, LIMITS[name]);
   if (values.write && values['cpu-prof']) throw new Error('--cpu-prof slows the app down; its figures must not be recorded with --write');
   return {
     duration: int('duration', values.duration),
