@@ -11,8 +11,13 @@ import { createFirstStaff, launchChromium, payWithTestCard } from './support';
  * A newsroom's article page, served from an origin of its own: the tag from
  * docs/EMBED.md at the end of the story, canonical URL and og:title in the head.
  */
-function articlePage(sustainUrl: string): http.RequestListener {
+function articlePage(sustainUrl: string, socialUrl: string): http.RequestListener {
   return (req, res) => {
+    if (req.url === '/embed.js') {
+      // Another service's embed script (social posts in articles often come this way).
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end('window.socialEmbedRan = true;');
+      return;
+    }
     if (!req.url?.startsWith('/2026/12/')) {
       res.writeHead(req.url === '/favicon.ico' ? 204 : 404).end();
       return;
@@ -23,6 +28,7 @@ function articlePage(sustainUrl: string): http.RequestListener {
 <link rel="canonical" href="https://ledger.example/2026/12/library-hours">
 <meta property="og:title" content="Council keeps the library open on Sundays">
 </head><body><article><h1>Council keeps the library open on Sundays</h1>
+<script src="${socialUrl}/embed.js" async></script>
 ${'<p>The story goes on for a while, as stories do.</p>'.repeat(12)}
 <script src="${sustainUrl}/embed.js" data-campaign="winter-drive" data-variant="b" async></script>
 </article></body></html>`);
@@ -55,7 +61,7 @@ describe('the article footer box on a newsroom’s own site, in a real browser',
     newsroomOrigin = `http://news.test:${newsroomPort}`;
     elsewhereOrigin = `http://elsewhere.test:${elsewherePort}`;
     app = await startApp({ EMBED_ALLOWED_ORIGINS: newsroomOrigin });
-    for (const server of [newsroom, elsewhere]) server.on('request', articlePage(app.baseUrl));
+    for (const server of [newsroom, elsewhere]) server.on('request', articlePage(app.baseUrl, elsewhereOrigin));
     db = knexFactory({ client: 'pg', connection: app.databaseUrl, pool: { min: 0, max: 1 } });
     browser = await launchChromium(['--host-resolver-rules=MAP news.test 127.0.0.1, MAP elsewhere.test 127.0.0.1']);
     page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
@@ -87,6 +93,9 @@ describe('the article footer box on a newsroom’s own site, in a real browser',
     await page.goto(article);
     const frame = await boxFrame();
     expect(await frame.textContent('h2')).toBe('Support our non-profit journalism');
+    // The other service's /embed.js ran and got no box of ours.
+    await page.waitForFunction(() => (window as unknown as { socialEmbedRan?: boolean }).socialEmbedRan === true);
+    expect(await page.locator('.sustain-embed').count()).toBe(1);
     // The loader sets the frame's height from the box's own report.
     await page.waitForFunction(() => {
       const iframe = document.querySelector<HTMLIFrameElement>('.sustain-embed iframe')!;

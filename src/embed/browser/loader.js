@@ -1,8 +1,9 @@
 /*
  * Sustain's article footer loader, served as /embed.js. A newsroom places
  *   <script src="https://donate.example.org/embed.js" data-campaign="spring-drive" async></script>
- * where the box should appear. Plain ES5, no dependencies; it defines one
- * global (SustainEmbed) and never lets an error of ours reach the host page.
+ * where the box should appear. ES5 style (minified to ES2015 when served), no
+ * dependencies; it defines one global (SustainEmbed) and never lets an error
+ * of ours reach the host page.
  */
 (function () {
   'use strict';
@@ -168,8 +169,8 @@
     var text = document.createElement('p');
     text.style.cssText = 'margin:0;';
     text.textContent = member
-      ? 'Thank you for becoming a ' + (match[1] === 'annual' ? 'yearly' : 'monthly') + ' member! Your receipt is on its way by email. '
-      : 'Thank you for your gift! Your receipt is on its way by email. ';
+      ? 'Thank you for becoming a ' + (match[1] === 'annual' ? 'yearly' : 'monthly') + ' member! We will email your receipt. '
+      : 'Thank you for your gift! We will email your receipt. ';
     if (member) {
       var manage = document.createElement('a');
       manage.href = origin + '/account';
@@ -200,15 +201,19 @@
       window.addEventListener('message', onMessage);
       state.listening = true;
     }
+    // Ours are the tags that load this very file: other sites serve an
+    // /embed.js too (Instagram, TikTok), and their tags are none of ours.
+    var current = document.currentScript;
+    if (!current || !current.src) return;
+    var own = new URL(current.src, location.href);
     var scripts = document.querySelectorAll('script[src]');
-    var first = null;
     for (var i = 0; i < scripts.length; i += 1) {
       var script = scripts[i];
       if (script.hasAttribute('data-sustain-mounted')) continue;
-      if (!/\/embed\.js$/.test(new URL(script.src, location.href).pathname)) continue;
+      var src = new URL(script.src, location.href);
+      if (src.origin !== own.origin || src.pathname !== own.pathname) continue;
       mount(script);
-      first = first || script;
     }
-    if (first) thankReader(new URL(first.src, location.href).origin);
+    thankReader(own.origin);
   })();
 })();
