@@ -117,7 +117,9 @@ async function main(): Promise<void> {
   const checkoutOrigins = emulator
     ? [new URL(emulator.url).origin, `http://localhost:${emulator.port}`, `http://127.0.0.1:${emulator.port}`]
     : ['https://checkout.stripe.com'];
-  const settings = new SettingsCache(db);
+  const settings = new SettingsCache(db, undefined, undefined, (key, problem) =>
+    logger.warn({ setting: key, problem }, 'a stored setting is invalid and was ignored; its defaults apply'),
+  );
   const staffSetupToken = config.env === 'production' ? null : randomToken();
   const app = createApp({ config, db, stripe, logger, checkoutOrigins, settings, staffSetupToken });
   server.on('request', app);

@@ -137,8 +137,26 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-export async function readSettings(db: Db): Promise<Settings> {
-  return settingsSchema.parse(await selectSettingRows(db));
+/** Told of a stored setting that no longer validates (and is ignored). */
+export type InvalidSettingHandler = (key: string, problem: string) => void;
+
+/**
+ * The stored settings, key by key: a value that does not validate (edited by
+ * hand, or written by an older version) falls back to that key's defaults
+ * rather than take every page of the product down with it.
+ */
+export async function readSettings(db: Db, onInvalid?: InvalidSettingHandler): Promise<Settings> {
+  const stored = await selectSettingRows(db);
+  const settings: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(settingsSchema.shape)) {
+    const parsed = schema.safeParse(stored[key]);
+    if (parsed.success) settings[key] = parsed.data;
+    else {
+      settings[key] = schema.parse(undefined);
+      onInvalid?.(key, parsed.error.issues.map((issue) => `${[key, ...issue.path].join('.')}: ${issue.message}`).join('; '));
+    }
+  }
+  return settings as Settings;
 }
 
 export async function writeSetting<K extends keyof Settings>(db: Db, key: K, value: Partial<Settings[K]>): Promise<void> {
@@ -160,11 +178,12 @@ export class SettingsCache {
     private readonly db: Db,
     private readonly ttlMs = 5_000,
     private readonly now: () => number = Date.now,
+    private readonly onInvalid?: InvalidSettingHandler,
   ) {}
 
   async get(): Promise<Settings> {
     if (this.value && this.now() - this.loadedAt < this.ttlMs) return this.value;
-    this.value = await readSettings(this.db);
+    this.value = await readSettings(this.db, this.onInvalid);
     this.loadedAt = this.now();
     return this.value;
   }

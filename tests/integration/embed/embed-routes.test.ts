@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { writeSetting } from '../../../src/settings/settings';
+import { readSettings, writeSetting } from '../../../src/settings/settings';
+import { upsertSettingRow } from '../../../src/settings/settings-queries';
 import { bootTestApp, NEWSROOM_ORIGIN, type TestApp } from '../../support/app';
 
 const PRODUCTION_ENV = {
@@ -171,6 +172,25 @@ describe('the embed routes with settings a newsroom changed', () => {
       expect(res.text).toContain('--accent: #1a4d8f');
       const plain = await request(t.app).get('/embed/footer');
       expect(plain.text).toContain('Support our non-profit journalism');
+    } finally {
+      await t.reset();
+      await t.close();
+    }
+  });
+
+  it('renders the box with the defaults when a stored setting no longer validates (edited by hand), and says which', async () => {
+    const t = await bootTestApp();
+    try {
+      await t.reset();
+      await upsertSettingRow(t.db, 'embed', { accent_color: 'yellow', headline: 'Hand-edited' });
+      const problems: string[] = [];
+      const settings = await readSettings(t.db, (key, problem) => problems.push(`${key}: ${problem}`));
+      expect(settings.embed.headline).toBe('Support our non-profit journalism');
+      expect(problems).toEqual([expect.stringContaining('embed.accent_color: must be a colour like #b3261e')]);
+      const res = await request(t.app).get('/embed/footer');
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('--accent: #b3261e');
+      expect((await request(t.app).get('/donate')).status).toBe(200);
     } finally {
       await t.reset();
       await t.close();

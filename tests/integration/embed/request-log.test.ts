@@ -1,7 +1,6 @@
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { createLogger } from '../../../src/lib/logger';
-import { upsertSettingRow } from '../../../src/settings/settings-queries';
 import { bootTestApp, type TestApp } from '../../support/app';
 
 describe('request log lines for the embed routes', () => {
@@ -39,11 +38,10 @@ describe('request log lines for the embed routes', () => {
   });
 
   it('logs the failure, with the request id the error page shows, when the box fails', async () => {
-    await upsertSettingRow(t.db, 'embed', { accent_color: 'not a colour' });
-    // A fresh app: the first one keeps the good settings for a few seconds.
+    // A fresh app whose database is gone: it cannot read its settings.
     const broken = await bootTestApp({}, { logger: createLogger('info', stream) });
-    const res = await request(broken.app).get('/embed/footer?campaign=broken');
     await broken.close();
+    const res = await request(broken.app).get('/embed/footer?campaign=broken');
     expect(res.status).toBe(500);
     const failure = lines.find((line) => line.msg === 'request failed');
     expect(failure).toMatchObject({ status: 500, req_id: res.headers['x-request-id'] });
