@@ -34,14 +34,14 @@ export async function createDonationCheckout(
   deps: CheckoutDeps,
   settings: Settings,
   request: DonationRequest,
-): Promise<{ donationId: string; url: string }> {
+): Promise<{ id: string; url: string }> {
   const donation = await insertPendingDonation(deps.db, request);
   const params = checkoutParams(deps.baseUrl, settings, request, donation.id);
   const session = await openCheckoutSession(deps, params, `donation-checkout-${donation.id}`, (reason) =>
     markCheckoutFailed(deps.db, donation.id, reason),
   );
   await attachCheckoutSession(deps.db, donation.id, session.id);
-  return { donationId: donation.id, url: session.url! };
+  return { id: donation.id, url: session.url! };
 }
 
 /**

@@ -10,7 +10,7 @@ import { createMembershipCheckout } from '../members/create-membership-checkout'
 import { createDonationCheckout } from './create-checkout-session';
 import { parseDonationForm, singleValues } from './donation-form';
 import { buildDonateView, formValuesFromQuery, type FormValues } from './donate-view';
-import { loadResumedValues } from './resume-checkout';
+import { attemptToResume, loadResumedValues, rememberAttempt } from './resume-checkout';
 import { loadThanksView } from './thanks-view';
 
 export interface GivingDeps {
@@ -40,10 +40,10 @@ export function givingRouter(deps: GivingDeps): Router {
   router.get('/donate', async (req, res) => {
     const settings = await deps.settings.get();
     const query = singleValues(req.query);
-    const values = {
-      ...formValuesFromQuery({ ...query, referrer: query.referrer ?? externalReferrer(req) }, settings.giving),
-      ...(query.canceled ? await loadResumedValues(deps.db, query.resume, new Date()) : {}),
-    };
+    const resumed = query.canceled ? await loadResumedValues(deps.db, attemptToResume(req, query.resume), new Date()) : {};
+    // A form refilled with what a reader typed is theirs alone: no cache keeps it.
+    if (Object.keys(resumed).length > 0) res.setHeader('Cache-Control', 'private, no-store');
+    const values = { ...formValuesFromQuery({ ...query, referrer: query.referrer ?? externalReferrer(req) }, settings.giving), ...resumed };
     const notice = query.canceled ? 'Your donation was not completed, and you were not charged.' : null;
     res.render('giving/donate', buildDonateView(settings, values, [], { notice }));
   });
@@ -58,10 +58,11 @@ export function givingRouter(deps: GivingDeps): Router {
     if (!parsed.ok) return renderForm(res, 422, settings, values, parsed.errors);
     try {
       const checkoutDeps = { db: deps.db, stripe: deps.stripe, baseUrl: deps.baseUrl, logger: req.log };
-      const { url } =
+      const { id, url } =
         parsed.value.frequency === 'once'
           ? await createDonationCheckout(checkoutDeps, settings, parsed.value)
           : await createMembershipCheckout(checkoutDeps, settings, parsed.value);
+      rememberAttempt(res, id, deps.baseUrl.startsWith('https://'));
       res.redirect(303, url);
     } catch (error) {
       if (!(error instanceof UpstreamError)) throw error;

@@ -35,7 +35,8 @@ export function sessionCookie(options: { name: string; path: string; sameSite: '
   };
 }
 
-function readCookie(req: Request, name: string): string | null {
+/** One cookie's value from the request, or null (absent or mangled). */
+export function readCookie(req: Request, name: string): string | null {
   for (const part of (req.get('cookie') ?? '').split(';')) {
     const [key, ...rest] = part.trim().split('=');
     if (key !== name) continue;

@@ -18,7 +18,7 @@ export async function createMembershipCheckout(
   deps: CheckoutDeps,
   settings: Settings,
   request: DonationRequest,
-): Promise<{ membershipId: string; url: string }> {
+): Promise<{ id: string; url: string }> {
   if (request.frequency === 'once') throw new Error('a one-time gift is not a membership');
   const interval = INTERVAL[request.frequency];
   const { id } = await insertPendingMembership(deps.db, { interval, ...giftColumns(request) });
@@ -26,7 +26,7 @@ export async function createMembershipCheckout(
     markMembershipCheckoutFailed(deps.db, id),
   );
   await attachMembershipCheckoutSession(deps.db, id, session.id);
-  return { membershipId: id, url: session.url! };
+  return { id, url: session.url! };
 }
 
 export function membershipCheckoutParams(
