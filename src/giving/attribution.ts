@@ -23,14 +23,42 @@ export type Attribution = Record<AttributionField, string | null>;
 
 const URL_FIELDS = new Set<string>(['article_url', 'referrer']);
 
+/**
+ * Query parameters that name a person: newsletter and marketing tools put the
+ * subscriber's email or id in the links they send, and those links become the
+ * article URL, the referrer and the way back. We keep the story, not the reader.
+ */
+const PERSONAL_PARAMETERS = new Set([
+  'email', 'e', 'mail', 'subscriber', 'subscriber_id', 'sub_id', 'uid', 'user_id', 'userid', 'token', 'key',
+  'mc_eid', 'ck_subscriber_id', '_hsenc', '_hsmi', 'mkt_tok', 'vero_id', 'oly_enc_id', 'oly_anon_id', 'fbclid', 'gclid',
+]);
+
+/** The URL without the query parameters that name a person; null when it is not an http(s) URL. */
+export function withoutPersonalParameters(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  const names = [...url.searchParams.keys()];
+  if (!names.some((name) => PERSONAL_PARAMETERS.has(name.toLowerCase()))) return value;
+  for (const name of names) if (PERSONAL_PARAMETERS.has(name.toLowerCase())) url.searchParams.delete(name);
+  return url.href;
+}
+
 export function cleanAttributionValue(field: AttributionField, raw: unknown): string | null {
   if (typeof raw !== 'string') return null;
   const value = replaceControlCharacters(raw).trim();
   if (!value) return null;
   if (URL_FIELDS.has(field)) {
     if (value.length > ATTRIBUTION_FIELDS[field]) return null;
-    return isHttpUrl(value) ? value : null;
+    return withoutPersonalParameters(value);
   }
+  // A campaign is a slug a newsroom types in many tags: "Spring-Drive" and
+  // "spring-drive" are one campaign in the reports.
+  if (field === 'campaign') return value.slice(0, ATTRIBUTION_FIELDS.campaign).toLowerCase();
   return value.slice(0, ATTRIBUTION_FIELDS[field]);
 }
 
@@ -42,14 +70,6 @@ export function cleanAttribution(source: Record<string, unknown>): Attribution {
   return result;
 }
 
-export function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
-}
 
 /** Stripe's limit on a metadata value; a longer URL is left out rather than cut into a wrong one. */
 const STRIPE_METADATA_VALUE_MAX = 500;

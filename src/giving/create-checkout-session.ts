@@ -149,5 +149,15 @@ export function cancelQuery(request: DonationRequest, ourId: string): string {
   if (request.returnTo) query.set('return_to', request.returnTo);
   query.set('resume', ourId);
   query.set('canceled', '1');
+  // Long article URLs and referrers, once encoded, could make a URL Stripe
+  // refuses, and that reader could never give: the least useful fields go first.
+  for (const key of CANCEL_QUERY_DROP_ORDER) {
+    if (query.toString().length <= CANCEL_QUERY_BUDGET) break;
+    query.delete(key);
+  }
   return query.toString();
 }
+
+/** Characters of cancel-URL query we allow ourselves: well inside Stripe's limit on a URL. */
+const CANCEL_QUERY_BUDGET = 1800;
+const CANCEL_QUERY_DROP_ORDER = ['referrer', 'article_title', 'utm_content', 'article_url', 'return_to'] as const;

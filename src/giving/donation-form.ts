@@ -5,7 +5,7 @@ import type { FieldError } from '../lib/errors';
 import { formatMoney, grossUpForFees, parseMajorAmount } from '../lib/money';
 import type { GivingSettings } from '../settings/settings';
 import { fieldErrors } from '../http/validate';
-import { cleanAttribution, isHttpUrl, type Attribution } from './attribution';
+import { cleanAttribution, withoutPersonalParameters, type Attribution } from './attribution';
 
 /**
  * The donate form: `POST /donate` fields, a public contract (README.md, "The
@@ -130,12 +130,26 @@ export function parseDonationForm(body: Record<string, string>, ctx: ParseContex
       anonymous: form.anonymous,
       tributeName: orNull(form.tribute_name),
       comment: orNull(form.comment),
-      returnTo: form.return_to && isHttpUrl(form.return_to) && ctx.isAllowedReturn(form.return_to) ? form.return_to : null,
+      returnTo: returnToOf(form.return_to, ctx),
       fromEmbed: form.embed,
       attribution: cleanAttribution(body),
     },
   };
 }
+
+/**
+ * Where to send the reader back: a hidden field they cannot fix, so a value we
+ * cannot use is dropped (the gift goes ahead), never refused. Only an allowed
+ * origin (no open redirect), without parameters that name the reader.
+ */
+function returnToOf(raw: string | undefined, ctx: ParseContext): string | null {
+  const value = raw?.trim();
+  if (!value || value.length > MAX_RETURN_TO) return null;
+  const url = withoutPersonalParameters(value);
+  return url && ctx.isAllowedReturn(url) ? url : null;
+}
+
+const MAX_RETURN_TO = 2048;
 
 /**
  * The amount comes from `amount` (a preset or typed value, in major units) or

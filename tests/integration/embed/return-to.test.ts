@@ -85,3 +85,65 @@ describe('return_to in production', () => {
     expect(gift.successUrl).toBe(`${ARTICLE}#sustain-thanks=once`);
   });
 });
+
+describe('what a newsletter link says about its reader stays out of our records and Stripe', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await bootTestApp();
+  });
+  beforeEach(() => t.reset());
+  afterAll(() => t.close());
+
+  it('drops the subscriber’s email and ids from the article URL, the referrer and the way back, keeping the rest', async () => {
+    const capture: { body?: Record<string, string> } = {};
+    stubCheckoutSessionCreate(capture);
+    const res = await request(t.app)
+      .post('/donate')
+      .type('form')
+      .send({
+        amount: '25',
+        embed: '1',
+        article_url: `${ARTICLE}?email=ada%40example.com&page=2`,
+        referrer: 'https://mail.example.net/read?mc_eid=abc123&utm_source=digest',
+        return_to: `${ARTICLE}?e=ada%40example.com&ref=home`,
+        campaign: 'Spring-Drive',
+      });
+    expect(res.status).toBe(303);
+    const donation = await t.db('donations').first();
+    expect(donation).toMatchObject({
+      article_url: `${ARTICLE}?page=2`,
+      referrer: 'https://mail.example.net/read?utm_source=digest',
+      return_to: `${ARTICLE}?ref=home`,
+      campaign: 'spring-drive',
+    });
+    expect(JSON.stringify(capture.body)).not.toMatch(/ada@|ada%40|mc_eid|abc123/);
+    expect(capture.body!.success_url).toBe(`${ARTICLE}?ref=home#sustain-thanks=once`);
+  });
+
+  it('keeps the cancel link within a length Stripe accepts, dropping the least useful fields first', async () => {
+    const capture: { body?: Record<string, string> } = {};
+    stubCheckoutSessionCreate(capture);
+    const long = (path: string) => `${ARTICLE}/${path}?q=${'x'.repeat(1900)}`;
+    const res = await request(t.app)
+      .post('/donate')
+      .type('form')
+      .send({ amount: '25', article_url: long('a'), referrer: long('b'), article_title: 'T'.repeat(300), return_to: ARTICLE, campaign: 'spring' });
+    expect(res.status).toBe(303);
+    const cancel = new URL(capture.body!.cancel_url!);
+    expect(cancel.search.length).toBeLessThanOrEqual(1801);
+    expect(cancel.searchParams.get('campaign')).toBe('spring');
+    expect(cancel.searchParams.get('return_to')).toBe(ARTICLE);
+    expect(cancel.searchParams.get('referrer')).toBeNull();
+    // The row keeps everything: only the link is trimmed.
+    expect((await t.db('donations').first()).article_url).toBe(long('a'));
+  });
+
+  it('drops a return_to longer than any real article URL rather than refuse the gift', async () => {
+    const capture: { body?: Record<string, string> } = {};
+    stubCheckoutSessionCreate(capture);
+    const res = await request(t.app).post('/donate').type('form').send({ amount: '25', embed: '1', return_to: `${ARTICLE}?q=${'x'.repeat(2100)}` });
+    expect(res.status).toBe(303);
+    expect((await t.db('donations').first()).return_to).toBeNull();
+    expect(capture.body!.success_url).toBe(THANKS_PAGE);
+  });
+});
