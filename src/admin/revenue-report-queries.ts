@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
-import { DISPUTABLE_DONATION_STATUSES, netPaidSql, PAID_DONATION_STATUSES } from '../giving/donation-status';
+import { DISPUTABLE_DONATION_STATUSES, KEPT_DONATION_STATUSES, netPaidSql, PAID_DONATION_STATUSES } from '../giving/donation-status';
 import { LIVE_MEMBERSHIP_STATUSES } from '../members/membership-status';
 import type { ReportPeriod } from './report-period';
 
@@ -70,14 +70,16 @@ function boundsBindings({ period, timezone }: ReportCriteria): string[] {
 }
 
 /**
- * Whether a membership payment follows an earlier one of the same membership:
- * a renewal. A first payment later disputed still came first, so disputed
- * payments count as earlier ones here.
+ * Each membership's first payment, so any later one is a renewal. A first
+ * payment later disputed still came first, so disputed payments count here.
+ * Found once per membership rather than per gift: one pass over the gifts.
  */
-function renewalSql(alias: string): string {
-  return `exists (select 1 from donations p where p.membership_id = ${alias}.membership_id and p.status = any(?)
-    and (p.paid_at, p.id) < (${alias}.paid_at, ${alias}.id))`;
-}
+const FIRSTS_SQL = `firsts as (
+    select distinct on (membership_id) membership_id, id
+    from donations
+    where membership_id is not null and status = any(?)
+    order by membership_id, paid_at, id
+  )`;
 
 /**
  * The common part of both queries: every paid gift attributed to a row (all
@@ -89,15 +91,11 @@ function renewalSql(alias: string): string {
 function reportCtes(criteria: ReportCriteria): { sql: string; bindings: Knex.Value[] } {
   const column = REPORT_COLUMNS[criteria.dimension];
   const sql = `with ${BOUNDS_SQL},
-  firsts as (
-    select distinct on (membership_id) membership_id, id
-    from donations
-    where membership_id is not null and status = any(?)
-    order by membership_id, paid_at, id
-  ),
+  ${FIRSTS_SQL},
   gifts as (
     select g.${column} as key, g.article_title, g.paid_at, g.donor_id, ${netPaidSql('g')} as net,
       g.paid_at >= b.starts and g.paid_at < b.ends as in_period,
+      g.status = any(?) as kept,
       coalesce(f.id <> g.id, false) as renewal
     from donations g
     cross join bounds b
@@ -115,6 +113,7 @@ function reportCtes(criteria: ReportCriteria): { sql: string; bindings: Knex.Val
     bindings: [
       ...boundsBindings(criteria),
       [...DISPUTABLE_DONATION_STATUSES],
+      [...KEPT_DONATION_STATUSES],
       [...PAID_DONATION_STATUSES],
       criteria.currency,
       [...LIVE_MEMBERSHIP_STATUSES],
@@ -122,9 +121,14 @@ function reportCtes(criteria: ReportCriteria): { sql: string; bindings: Knex.Val
   };
 }
 
-const FIGURES_SQL = `count(distinct donor_id) filter (where in_period) as donors,
-      count(*) filter (where in_period and not renewal) as first_gifts,
-      count(*) filter (where in_period and renewal) as renewals,
+/**
+ * Gifts, donors, first gifts and renewals count what was kept (a gift refunded
+ * in full gave nothing: giving/CONTEXT.md); revenue is every paid gift net of
+ * its refunds, so a partial refund lowers it and a full one cancels out.
+ */
+const FIGURES_SQL = `count(distinct donor_id) filter (where in_period and kept) as donors,
+      count(*) filter (where in_period and kept and not renewal) as first_gifts,
+      count(*) filter (where in_period and kept and renewal) as renewals,
       coalesce(sum(net) filter (where in_period), 0) as revenue,
       coalesce(sum(net), 0) as lifetime`;
 
@@ -137,7 +141,10 @@ export async function revenueReportRows(
   criteria: ReportCriteria & { sort: ReportSortKey; dir: SortDirection; limit: number; offset: number },
 ): Promise<ReportRow[]> {
   const { sql, bindings } = reportCtes(criteria);
-  const title = criteria.dimension === 'story' ? '(array_agg(article_title order by paid_at desc) filter (where article_title is not null))[1]' : 'null::text';
+  // The newest headline from a gift the story itself won: a renewal repeats
+  // the title from the month the member joined.
+  const title =
+    criteria.dimension === 'story' ? '(array_agg(article_title order by renewal, paid_at desc) filter (where article_title is not null))[1]' : 'null::text';
   const direction = criteria.dir === 'asc' ? 'asc' : 'desc';
   const result = await db.raw(
     `${sql},
@@ -193,14 +200,15 @@ export async function revenueReportGifts(
 ): Promise<ReportGiftRow[]> {
   const column = REPORT_COLUMNS[criteria.dimension];
   const result = await db.raw(
-    `with ${BOUNDS_SQL}
+    `with ${BOUNDS_SQL}, ${FIRSTS_SQL}
     select g.id, g.donor_id, d.name, d.email, g.paid_at, ${netPaidSql('g')} as net, coalesce(g.amount_paid, g.amount) as amount_paid,
       g.currency, g.status, g.membership_id,
-      case when g.membership_id is not null then ${renewalSql('g')} else false end as renewal,
+      coalesce(f.id <> g.id, false) as renewal,
       count(*) over () as total
     from donations g
     join donors d on d.id = g.donor_id
     cross join bounds b
+    left join firsts f on f.membership_id = g.membership_id
     where g.status = any(?) and g.currency = ? and g.${column} = ? and g.paid_at >= b.starts and g.paid_at < b.ends
     order by g.paid_at desc, g.id desc
     limit ? offset ?`,

@@ -103,10 +103,10 @@ describe('staff console: revenue by story and by campaign', () => {
     expect(row(await page('/admin/reports/stories?from=2026-03-11&to=2026-03-11'), STORY).revenue).toBe('$0.00');
   });
 
-  it('nets refunds out of revenue, while a refunded gift still counts as a paid gift', async () => {
+  it('nets refunds out of revenue, and counts a gift refunded in full for no donor or first gift (it gave nothing)', async () => {
     await gift(10_000, 3, { article_url: STORY }, { status: 'partially_refunded', amount_refunded: 4000 });
     await gift(3000, 2, { article_url: STORY }, { status: 'refunded', amount_refunded: 3000 });
-    expect(row(await page('/admin/reports/stories'), STORY)).toEqual({ donors: '2', first_gifts: '2', renewals: '0', revenue: '$60.00', lifetime: '$60.00', members: '0' });
+    expect(row(await page('/admin/reports/stories'), STORY)).toEqual({ donors: '1', first_gifts: '1', renewals: '0', revenue: '$60.00', lifetime: '$60.00', members: '0' });
   });
 
   it('groups by campaign, leaves out gifts with none, and counts a donor once in the totals', async () => {
@@ -141,6 +141,17 @@ describe('staff console: revenue by story and by campaign', () => {
     expect(html).toContain('&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt;');
     expect(html).not.toContain('<script>alert');
     expect(html).not.toContain('An old headline');
+  });
+
+  it('names a story by the newest headline of a gift it won, not the old one a renewal repeats', async () => {
+    const donor = await buildDonor(t.db, { name: 'Grace Member' });
+    const m = await buildMembership(t.db, { donor_id: donor.id, status: 'active', article_url: STORY, article_title: 'The March headline' });
+    await buildPaidDonation(t.db, { donor_id: donor.id, membership_id: m.id, amount: 1000, paid_at: new Date(Date.now() - 60 * DAY_MS), article_url: STORY, article_title: 'The March headline' });
+    await gift(2500, 20, { article_url: STORY, article_title: 'The May headline' });
+    await buildPaidDonation(t.db, { donor_id: donor.id, membership_id: m.id, amount: 1000, paid_at: new Date(Date.now() - 2 * DAY_MS), article_url: STORY, article_title: 'The March headline' });
+    const html = await page('/admin/reports/stories?sort=revenue');
+    expect(html).toContain('The May headline');
+    expect(html).not.toContain('The March headline');
   });
 
   it('answers 422 naming the field for a bad date, a reversed period or one over five years', async () => {
