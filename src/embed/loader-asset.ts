@@ -1,14 +1,16 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { transformSync } from 'esbuild';
+import { strongEtag } from '../http/etag';
 
 /** The loader newsrooms hot-link from every article page: minified once at boot, gzipped once. */
 export interface LoaderAsset {
   body: Buffer;
   gzipped: Buffer;
   etag: string;
+  /** A strong validator names one representation: the gzipped bytes have their own. */
+  gzippedEtag: string;
 }
 
 export const LOADER_SOURCE = path.join(__dirname, 'browser/loader.js');
@@ -21,6 +23,7 @@ export function buildLoaderAsset(source = fs.readFileSync(LOADER_SOURCE, 'utf8')
   return {
     body,
     gzipped: gzipSync(body, { level: 9 }),
-    etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
+    etag: strongEtag(body),
+    gzippedEtag: strongEtag(body, '-gz'),
   };
 }

@@ -41,12 +41,13 @@ export function embedRouter(deps: EmbedDeps): Router {
     setHeaders(res, loaderHeaders);
     res.setHeader('Cache-Control', LOADER_CACHE);
     res.setHeader('Vary', 'Accept-Encoding');
-    res.setHeader('ETag', loader.etag);
     res.setHeader('Content-Type', JAVASCRIPT);
     if (acceptsGzip(req.headers['accept-encoding'])) {
+      res.setHeader('ETag', loader.gzippedEtag);
       res.setHeader('Content-Encoding', 'gzip');
       res.send(loader.gzipped);
     } else {
+      res.setHeader('ETag', loader.etag);
       res.send(loader.body);
     }
   });

@@ -38,10 +38,13 @@ describe('the embed routes', () => {
       expect(res.text).toContain('/embed/footer');
     });
 
-    it('sends it gzipped to a browser that accepts gzip, under 3 KB', async () => {
+    it('sends it gzipped to a browser that accepts gzip, under 3 KB, with an ETag of its own', async () => {
       const res = await request(t.app).get('/embed.js').set('Accept-Encoding', 'gzip, deflate, br');
       expect(res.headers['content-encoding']).toBe('gzip');
       expect(Number(res.headers['content-length'])).toBeLessThan(3 * 1024);
+      const plain = await request(t.app).get('/embed.js').set('Accept-Encoding', 'identity');
+      // A strong validator names one representation (RFC 9110 8.8.3).
+      expect(res.headers.etag).not.toBe(plain.headers.etag);
     });
 
     it('answers 304 with no body when the ETag still matches', async () => {
