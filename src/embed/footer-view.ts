@@ -1,5 +1,5 @@
 import { cleanAttributionValue } from '../giving/attribution';
-import { FREQUENCIES, type Frequency } from '../giving/donation-form';
+import { FREQUENCIES, type Frequency } from '../giving/frequency';
 import { formatMoney, grossUpForFees, parseMajorAmount, toMajorString } from '../lib/money';
 import type { Settings } from '../settings/settings';
 
@@ -63,7 +63,10 @@ export function buildFooterView(settings: Settings, options: FooterOptions, base
   const { giving, embed } = settings;
   const key = options.campaign?.toLowerCase();
   const campaign = key && Object.hasOwn(embed.campaigns, key) ? embed.campaigns[key] : undefined;
-  const presets = options.amounts ?? campaign?.presets ?? giving.presets.slice(0, MAX_PRESETS);
+  // A campaign's amounts were set apart from the gift limits: one outside them would only earn the reader a 422.
+  const inRange = (amounts: number[] | undefined) => amounts?.filter((a) => a >= giving.min_amount && a <= giving.max_amount);
+  const campaignPresets = inRange(campaign?.presets);
+  const presets = options.amounts ?? (campaignPresets?.length ? campaignPresets : giving.presets.slice(0, MAX_PRESETS));
   const chosen = presets.includes(giving.default_amount) ? giving.default_amount : presets[Math.floor((presets.length - 1) / 2)]!;
   const frequency = options.frequency ?? campaign?.default_frequency ?? embed.default_frequency;
   const fee = { percentBps: giving.fee_percent_bps, fixed: giving.fee_fixed };

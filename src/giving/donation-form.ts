@@ -6,6 +6,7 @@ import { formatMoney, grossUpForFees, parseMajorAmount } from '../lib/money';
 import type { GivingSettings } from '../settings/settings';
 import { fieldErrors } from '../http/validate';
 import { cleanAttribution, withoutPersonalParameters, type Attribution } from './attribution';
+import { FREQUENCIES, type Frequency } from './frequency';
 
 /**
  * The donate form: `POST /donate` fields, a public contract (README.md, "The
@@ -14,8 +15,7 @@ import { cleanAttribution, withoutPersonalParameters, type Attribution } from '.
  * trusted.
  */
 
-export const FREQUENCIES = ['once', 'monthly', 'annual'] as const;
-export type Frequency = (typeof FREQUENCIES)[number];
+export { FREQUENCIES, type Frequency } from './frequency';
 
 const CHECKBOX_ON = new Set(['on', '1', 'true', 'yes']);
 

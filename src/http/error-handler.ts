@@ -63,8 +63,10 @@ export function errorHandler(error: unknown, req: Request, res: Response, _next:
     return;
   }
   res.status(status);
-  // Routes that run before the request log (the embed) still name the failure.
+  // Routes that run before the request log (the embed) still name the failure,
+  // and no cache in front of us keeps an error in place of the page.
   if (!res.hasHeader('X-Request-Id')) res.setHeader('X-Request-Id', req.id);
+  if (!res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', 'no-store');
   // Machine endpoints (webhooks) always answer JSON; pages answer by Accept.
   if (res.locals.jsonErrors === true || req.accepts(['html', 'json']) === 'json') {
     res.json({ error: { code, message, request_id: req.id } });

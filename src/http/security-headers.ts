@@ -57,7 +57,7 @@ export function embedSecurityHeaders(options: SecurityHeaderOptions, frameAncest
     // The box's form posts to us: our own origin gets the referrer, Stripe nothing.
     ['Referrer-Policy', 'same-origin'],
     ['X-Content-Type-Options', 'nosniff'],
-    // A newsroom page that isolates itself (COEP require-corp) may still frame us.
+    // Framed and fetched by other sites' pages by design.
     ['Cross-Origin-Resource-Policy', 'cross-origin'],
     ...hsts(options),
   ];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FREQUENCIES } from '../giving/frequency';
 import { selectSettingRows, upsertSettingRow } from './settings-queries';
 import type { Db } from '../db/knex';
 
@@ -65,12 +66,11 @@ const givingSchema = z
  * own headline, copy, amounts and default frequency; the loader's
  * `data-amounts` / `data-frequency` attributes override those in turn.
  */
-const FREQUENCY_CHOICES = ['once', 'monthly', 'annual'] as const;
 const embedCampaignSchema = z.object({
   headline: z.string().min(1).max(120).optional(),
   copy: z.string().max(600).optional(),
   presets: z.array(z.number().int().positive()).min(1).max(6).optional(),
-  default_frequency: z.enum(FREQUENCY_CHOICES).optional(),
+  default_frequency: z.enum(FREQUENCIES).optional(),
 });
 const embedSchema = z.object({
   headline: z.string().min(1).max(120).default('Support our non-profit journalism'),
@@ -78,7 +78,7 @@ const embedSchema = z.object({
     .string()
     .max(600)
     .default('This story was free to read because readers chip in. Your tax-deductible gift pays for the next one.'),
-  default_frequency: z.enum(FREQUENCY_CHOICES).default('once'),
+  default_frequency: z.enum(FREQUENCIES).default('once'),
   /** The newsroom's colour for the button and selected choices; text on it is white, so it must be dark enough. */
   accent_color: z
     .string()
