@@ -75,6 +75,8 @@ export function embedRouter(deps: EmbedDeps): Router {
 }
 
 
+const LISTS_GZIP = /(?:^|,)\s*(?:gzip|\*)\s*(?:,|$)/i;
+
 /**
  * Whether an Accept-Encoding header takes gzip: named (or `*`) without `q=0`.
  * Every browser sends one; this is the one question the loader route asks of
@@ -82,6 +84,8 @@ export function embedRouter(deps: EmbedDeps): Router {
  */
 export function acceptsGzip(header: string | undefined): boolean {
   if (!header) return false;
+  // The usual header has no weights ("gzip, deflate, br, zstd"): one regex, no allocation.
+  if (!header.includes(';')) return LISTS_GZIP.test(header);
   let star = false;
   for (const part of header.toLowerCase().split(',')) {
     const [coding, ...params] = part.split(';').map((s) => s.trim());
