@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/knex';
 import { validate } from '../http/validate';
 import { printable } from '../lib/text';
-import type { SettingsCache } from '../settings/settings';
+import type { Settings, SettingsCache } from '../settings/settings';
 import { loadReportGiftsView } from './report-gifts-view';
 import { todayInTimeZone, withReportPeriod } from './report-period';
 import { REPORT_SORT_KEYS, type ReportDimension } from './revenue-report-queries';
@@ -35,12 +35,13 @@ export function reportGiftsQuery(today: string) {
 export function reportRouter(deps: { db: Db; settings: SettingsCache }): Router {
   const router = Router();
 
-  const today = async () => todayInTimeZone(new Date(), (await deps.settings.get()).organization.timezone);
+  const today = (settings: Settings) => todayInTimeZone(new Date(), settings.organization.timezone);
 
   const report = (dimension: ReportDimension) => async (req: Request, res: Response) => {
-    const query = validate(revenueReportQuery(await today()), req.query, 'That report could not be read');
+    const settings = await deps.settings.get();
+    const query = validate(revenueReportQuery(today(settings)), req.query, 'That report could not be read');
     res.locals.section = 'reports';
-    res.render('admin/report', await loadRevenueReportView(deps.db, dimension, query, await deps.settings.get()));
+    res.render('admin/report', await loadRevenueReportView(deps.db, dimension, query, settings));
   };
 
   router.get('/admin/reports', (_req, res) => res.redirect(303, '/admin/reports/stories'));
@@ -48,11 +49,12 @@ export function reportRouter(deps: { db: Db; settings: SettingsCache }): Router 
   router.get('/admin/reports/campaigns', report('campaign'));
 
   router.get('/admin/reports/gifts', async (req, res) => {
-    const query = validate(reportGiftsQuery(await today()), req.query, 'That list of gifts could not be read');
+    const settings = await deps.settings.get();
+    const query = validate(reportGiftsQuery(today(settings)), req.query, 'That list of gifts could not be read');
     const dimension: ReportDimension = query.article_url !== undefined ? 'story' : 'campaign';
     const key = query.article_url ?? query.campaign!;
     res.locals.section = 'reports';
-    res.render('admin/report-gifts', await loadReportGiftsView(deps.db, { dimension, key, from: query.from, to: query.to, page: query.page }, await deps.settings.get()));
+    res.render('admin/report-gifts', await loadReportGiftsView(deps.db, { dimension, key, from: query.from, to: query.to, page: query.page }, settings));
   });
 
   return router;
