@@ -1,4 +1,5 @@
 import { replaceControlCharacters } from '../lib/text';
+import { parseHttpUrl } from '../lib/urls';
 
 /**
  * Where a gift came from: hidden fields set by the embed, newsletter links and
@@ -35,13 +36,8 @@ const PERSONAL_PARAMETERS = new Set([
 
 /** The URL without the query parameters that name a person; null when it is not an http(s) URL. */
 export function withoutPersonalParameters(value: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  const url = parseHttpUrl(value);
+  if (!url) return null;
   const names = [...url.searchParams.keys()];
   if (!names.some((name) => PERSONAL_PARAMETERS.has(name.toLowerCase()))) return value;
   for (const name of names) if (PERSONAL_PARAMETERS.has(name.toLowerCase())) url.searchParams.delete(name);

@@ -1,3 +1,5 @@
+import { parseHttpUrl } from './urls';
+
 /**
  * The newsroom sites we work with: they may frame the article footer box and
  * receive donors back after Checkout. Our own origin and the sites named in
@@ -19,13 +21,8 @@ export function makeOriginPolicy(baseUrl: string, extraOrigins: readonly string[
   const allowed = new Set([new URL(baseUrl).origin, ...extraOrigins]);
   return {
     allows(candidate) {
-      let url: URL;
-      try {
-        url = new URL(candidate);
-      } catch {
-        return false;
-      }
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') return false;
+      const url = parseHttpUrl(candidate);
+      if (!url) return false;
       return allowed.has(url.origin) || (options.allowLoopback && LOOPBACK_HOSTS.has(url.hostname));
     },
     frameAncestors: [
