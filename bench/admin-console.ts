@@ -567,7 +567,7 @@ async function main(): Promise<void> {
     const search = (q: Record<string, string>) => () => loadDonorSearchView(profileDb, donorSearchQuery.parse(q), settings);
     const profiles: Profile[] = [];
     const calls: [string, () => Promise<unknown>][] = [
-      [pages[0]!.name, () => loadDashboardView(profileDb, settings)],
+      [pages[0]!.name, () => loadDashboardView(profileDb, settings, { namesDonors: true })],
       [pages[1]!.name, search({})],
       [pages[2]!.name, search({ sort: 'yearly' })],
       [pages[3]!.name, search({ level: 'Sustainer' })],

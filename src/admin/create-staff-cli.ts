@@ -1,9 +1,10 @@
 import { defineCommand, runCliAsMain } from '../lib/cli';
 import { addStaff } from './add-staff';
+import { ROLE_DESCRIPTIONS } from './roles';
 import { STAFF_ROLES } from './staff-users';
 
 /**
- * `npm run admin:create -- --email E --password P --role admin|staff [--name N]`:
+ * `npm run admin:create -- --email E --password P --role admin|finance|staff|newsroom [--name N]`:
  * adds a staff account. `--password -` reads the password from standard input,
  * which keeps it out of the shell's history.
  */
@@ -14,7 +15,7 @@ export const createStaffCommand = defineCommand({
   options: {
     email: { type: 'string', value: 'E', required: true, help: 'the address they sign in with' },
     password: { type: 'string', value: 'P', required: true, help: 'at least 12 characters; - reads it from standard input' },
-    role: { type: 'string', value: STAFF_ROLES.join('|'), required: true, help: 'staff sees the dashboard and donors only; admin also levels, staff and the audit log' },
+    role: { type: 'string', value: STAFF_ROLES.join('|'), required: true, help: STAFF_ROLES.map((r) => `${r}: ${ROLE_DESCRIPTIONS[r]}`).join('; ') },
     name: { type: 'string', value: '"Full Name"', help: 'shown in the console and the audit log' },
   },
   async run({ values, stdin, withDatabase, stdout }) {

@@ -27,9 +27,16 @@ export interface DashboardFacts {
   giving: GivingWindowRow | undefined;
   members: MembershipCountsRow | undefined;
   levels: LevelCountRow[];
-  attention: ArrearsRow[];
-  recent: RecentGiftRow[];
+  /** null for a role that may not see who gives (roles.ts): the lists that name donors are not even read. */
+  attention: ArrearsRow[] | null;
+  recent: RecentGiftRow[] | null;
   sources: SourceRow[];
+}
+
+export interface DashboardOptions {
+  /** Whether the reader's role may see donors' names (the newsroom's may not). */
+  namesDonors: boolean;
+  now?: Date;
 }
 
 /**
@@ -37,7 +44,7 @@ export interface DashboardFacts {
  * last 30 days against the 30 before, the membership base and what it brings
  * in each month, who needs attention, and the donors at each level.
  */
-export async function loadDashboardView(db: Db, settings: Settings, now = new Date()) {
+export async function loadDashboardView(db: Db, settings: Settings, { namesDonors, now = new Date() }: DashboardOptions) {
   const currency = settings.giving.currency;
   const since = new Date(now.getTime() - WINDOW_DAYS * DAY_MS);
   const before = new Date(now.getTime() - 2 * WINDOW_DAYS * DAY_MS);
@@ -46,8 +53,8 @@ export async function loadDashboardView(db: Db, settings: Settings, now = new Da
     giving: await givingInWindows(db, currency, { before, since, now }),
     members: await membershipCounts(db, currency, since),
     levels: await donorsAtEachLevel(db, settings.membership_levels, currency, now),
-    attention: await membershipsInArrears(db, LISTED),
-    recent: await recentGifts(db, LISTED),
+    attention: namesDonors ? await membershipsInArrears(db, LISTED) : null,
+    recent: namesDonors ? await recentGifts(db, LISTED) : null,
     sources: await topSources(db, currency, since, TOP_SOURCES),
   });
 }
@@ -79,13 +86,14 @@ export function buildDashboardView({ settings, giving, members, levels, attentio
       ended: Number(members?.ended ?? 0),
     },
     levels: donorsByLevel(levels, settings),
-    attention: attention.map((a) => ({
+    namesDonors: attention !== null,
+    attention: attention?.map((a) => ({
       donorId: a.donor_id,
       who: a.name ?? a.email,
       amount: `${formatMoney(a.amount, a.currency)} a ${a.interval}`,
       since: a.status_at ? formatDateInTimeZone(a.status_at, timezone) : null,
     })),
-    recent: recent.map((r) => ({
+    recent: recent?.map((r) => ({
       donorId: r.donor_id,
       who: r.name ?? r.email,
       date: formatDateInTimeZone(r.paid_at, timezone),

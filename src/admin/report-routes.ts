@@ -5,6 +5,7 @@ import { validate } from '../http/validate';
 import { printable } from '../lib/text';
 import type { Settings, SettingsCache } from '../settings/settings';
 import { loadReportGiftsView } from './report-gifts-view';
+import { requireAccess } from './staff-sessions';
 import { todayInTimeZone, withReportPeriod } from './report-period';
 import { REPORT_SORT_KEYS, type ReportDimension } from './revenue-report-queries';
 import { loadRevenueReportView } from './revenue-report-view';
@@ -29,8 +30,8 @@ export function reportGiftsQuery(today: string) {
 }
 
 /**
- * `/admin/reports/*`: revenue by story and by campaign, and the gifts behind
- * each row. Every staff role sees them; they sit behind requireStaff.
+ * `/admin/reports/*`: revenue by story (every role, the newsroom included)
+ * and by campaign, and the gifts behind each row (roles that see donors).
  */
 export function reportRouter(deps: { db: Db; settings: SettingsCache }): Router {
   const router = Router();
@@ -44,11 +45,12 @@ export function reportRouter(deps: { db: Db; settings: SettingsCache }): Router 
     res.render('admin/report', await loadRevenueReportView(deps.db, dimension, query, settings));
   };
 
-  router.get('/admin/reports', (_req, res) => res.redirect(303, '/admin/reports/stories'));
-  router.get('/admin/reports/stories', report('story'));
-  router.get('/admin/reports/campaigns', report('campaign'));
+  router.get('/admin/reports', requireAccess('story_report'), (_req, res) => res.redirect(303, '/admin/reports/stories'));
+  router.get('/admin/reports/stories', requireAccess('story_report'), report('story'));
+  router.get('/admin/reports/campaigns', requireAccess('reports'), report('campaign'));
 
-  router.get('/admin/reports/gifts', async (req, res) => {
+  // Names the givers: not for the newsroom.
+  router.get('/admin/reports/gifts', requireAccess('donor_identities'), async (req, res) => {
     const settings = await deps.settings.get();
     const query = validate(reportGiftsQuery(today(settings)), req.query, 'That list of gifts could not be read');
     const dimension: ReportDimension = query.article_url !== undefined ? 'story' : 'campaign';

@@ -12,9 +12,10 @@ import { downloadReceipt } from './download-receipt';
 import { LEVEL_ROWS, levelFormRows, levelsAsRows, parseLevelRows, type LevelFormRow } from './level-settings';
 import { openDonorRecord } from './open-donor-record';
 import { reportRouter } from './report-routes';
+import { mayUse, type ConsoleArea } from './roles';
 import { saveLevels } from './save-levels';
 import { staffRouter } from './staff-routes';
-import { findStaffSession, requireRole, requireStaff, staffSessionCookie } from './staff-sessions';
+import { findStaffSession, requireAccess, requireStaff, staffSessionCookie } from './staff-sessions';
 
 export interface AdminDeps {
   db: Db;
@@ -37,6 +38,8 @@ export function adminRouter(deps: AdminDeps): Router {
     const token = cookie.read(req);
     if (token) req.staff = (await findStaffSession(deps.db, token)) ?? undefined;
     res.locals.staff = req.staff ?? null;
+    // What the signed-in member's role may see: the navigation and pages leave out the rest.
+    res.locals.may = (area: ConsoleArea) => (req.staff ? mayUse(req.staff.role, area) : false);
     res.locals.section = '';
     next();
   });
@@ -44,12 +47,13 @@ export function adminRouter(deps: AdminDeps): Router {
   router.use(staffAuthRouter(deps));
   router.use('/admin', requireStaff);
 
-  router.get('/admin', async (_req, res) => {
+  router.get('/admin', requireAccess('dashboard'), async (req, res) => {
     res.locals.section = 'dashboard';
-    res.render('admin/dashboard', await loadDashboardView(deps.db, await deps.settings.get()));
+    const namesDonors = mayUse(req.staff!.role, 'donor_identities');
+    res.render('admin/dashboard', await loadDashboardView(deps.db, await deps.settings.get(), { namesDonors }));
   });
 
-  router.get('/admin/donors', async (req, res) => {
+  router.get('/admin/donors', requireAccess('donor_identities'), async (req, res) => {
     const search = validate(donorSearchQuery, req.query, 'That search could not be read');
     const settings = await deps.settings.get();
     const result = await loadDonorSearchView(deps.db, search, settings);
@@ -65,14 +69,14 @@ export function adminRouter(deps: AdminDeps): Router {
     });
   });
 
-  router.get('/admin/donors/:id', async (req, res) => {
+  router.get('/admin/donors/:id', requireAccess('donor_identities'), async (req, res) => {
     const donor = await openDonorRecord(deps.db, req.staff!.id, String(req.params.id), await deps.settings.get());
     if (!donor) throw new NotFoundError('No donor with that id');
     res.locals.section = 'donors';
     res.render('admin/donor', { title: donor.name ?? donor.email, donor });
   });
 
-  router.get('/admin/receipts/:file', async (req, res) => {
+  router.get('/admin/receipts/:file', requireAccess('receipt_files'), async (req, res) => {
     const { filename, pdf } = await downloadReceipt(deps.db, req.staff!.id, String(req.params.file), await deps.settings.get());
     res.type('application/pdf');
     res.attachment(filename);
@@ -82,18 +86,18 @@ export function adminRouter(deps: AdminDeps): Router {
   router.use(reportRouter(deps));
   router.use(staffRouter(deps));
 
-  router.get('/admin/audit', requireRole('admin'), async (req, res) => {
+  router.get('/admin/audit', requireAccess('manage'), async (req, res) => {
     const { before } = validate(auditQuery, req.query, 'That page of the audit log could not be read');
     const settings = await deps.settings.get();
     res.locals.section = 'audit';
     res.render('admin/audit', { title: 'Audit log', ...(await loadAuditView(deps.db, before, settings.organization.timezone)) });
   });
 
-  router.get('/admin/settings/levels', requireRole('admin'), async (_req, res) => {
+  router.get('/admin/settings/levels', requireAccess('manage'), async (_req, res) => {
     renderLevels(res, 200, levelsAsRows((await deps.settings.get()).membership_levels), [], null);
   });
 
-  router.post('/admin/settings/levels', requireRole('admin'), form, async (req, res) => {
+  router.post('/admin/settings/levels', requireAccess('manage'), form, async (req, res) => {
     const rows = levelFormRows(req.body ?? {});
     const { levels, errors } = parseLevelRows(rows);
     if (errors.length > 0) return renderLevels(res, 422, rows, errors, null);

@@ -8,7 +8,8 @@ import { disableStaff, enableStaff } from './change-staff-access';
 import { setStaffPassword } from './set-staff-password';
 import { newStaffFields, passwordField } from './staff-form';
 import { findStaff, listStaff } from './staff-queries';
-import { requireRole } from './staff-sessions';
+import { ROLE_DESCRIPTIONS } from './roles';
+import { requireAccess } from './staff-sessions';
 import { STAFF_ROLES } from './staff-users';
 
 const NOTICES: Record<string, string> = {
@@ -22,7 +23,7 @@ const NOTICES: Record<string, string> = {
 export function staffRouter(deps: { db: Db; settings: SettingsCache }): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 });
-  router.use('/admin/staff', requireRole('admin'));
+  router.use('/admin/staff', requireAccess('manage'));
 
   const render = async (req: Request, res: Response, status: number, errors: FieldError[], values: Record<string, string> = {}) => {
     const timezone = (await deps.settings.get()).organization.timezone;
@@ -33,7 +34,7 @@ export function staffRouter(deps: { db: Db; settings: SettingsCache }): Router {
     }));
     res.locals.section = 'staff';
     const notice = typeof req.query.done === 'string' ? (NOTICES[req.query.done] ?? null) : null;
-    res.status(status).render('admin/staff', { title: `${errors.length ? 'Error: ' : ''}Staff`, accounts, roles: STAFF_ROLES, errors, values, notice });
+    res.status(status).render('admin/staff', { title: `${errors.length ? 'Error: ' : ''}Staff`, accounts, roles: STAFF_ROLES, roleDescriptions: ROLE_DESCRIPTIONS, errors, values, notice });
   };
 
   router.get('/admin/staff', (req, res) => render(req, res, 200, []));

@@ -5,6 +5,7 @@ import { sessionCookie, startSession } from '../http/sessions';
 import { ForbiddenError } from '../lib/errors';
 import { hashToken } from '../lib/tokens';
 import { recordAudit } from './audit-queries';
+import { ACCESS, mayUse, type ConsoleArea } from './roles';
 import type { StaffRole, StaffUser } from './staff-users';
 
 /** A working day: staff sign in again each morning, and a forgotten browser is not open for a week. */
@@ -43,9 +44,11 @@ export function requireStaff(req: Request, res: Response, next: NextFunction) {
   res.redirect(303, `/admin/sign-in${back}`);
 }
 
-export function requireRole(role: StaffRole) {
+/** A part of the console (roles.ts ACCESS): any other role gets 403, and the page says which roles may. */
+export function requireAccess(area: ConsoleArea) {
   return (req: Request, _res: Response, next: NextFunction) => {
-    if (req.staff?.role === role) return next();
-    throw new ForbiddenError(`Only staff with the ${role} role can do this.`, 'role_required');
+    if (req.staff && mayUse(req.staff.role, area)) return next();
+    const roles = ACCESS[area];
+    throw new ForbiddenError(`Only staff with the ${roles.join(' or ')} role can see this.`, 'role_required');
   };
 }

@@ -1,19 +1,14 @@
 import type { Db } from '../db/knex';
 import { isEmailAddress } from '../lib/email-address';
 import { ValidationError, type FieldError } from '../lib/errors';
+import { isStaffRole, STAFF_ROLES, type StaffRole } from './roles';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords';
 import { findStaffForSignIn, insertStaffUser, markStaffSignedIn } from './staff-queries';
 
 // main.ts counts accounts from here at startup (to print the setup link).
 export { countStaffUsers } from './staff-queries';
 
-/**
- * `admin` runs the console: everything staff can do, plus settings and the
- * audit log. `staff` (development and finance) see the dashboard, donors and
- * exports.
- */
-export const STAFF_ROLES = ['admin', 'staff'] as const;
-export type StaffRole = (typeof STAFF_ROLES)[number];
+export { STAFF_ROLES, type StaffRole };
 
 export interface StaffUser {
   id: string;
@@ -27,10 +22,6 @@ export interface NewStaffUser {
   password: string;
   role: string;
   name?: string | null;
-}
-
-function isStaffRole(role: string): role is StaffRole {
-  return (STAFF_ROLES as readonly string[]).includes(role);
 }
 
 /** Checks and stores a new account. No audit entry: add-staff.ts and add-first-admin.ts record who added it. */

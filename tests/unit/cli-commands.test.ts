@@ -40,7 +40,7 @@ describe('the npm run commands', () => {
       'usage: npm run worker',
       'usage: npm run receipts:year-end -- --year YEAR',
       'usage: npm run stripe:sync -- --since DATE',
-      'usage: npm run admin:create -- --email E --password P --role admin|staff [--name "Full Name"]',
+      'usage: npm run admin:create -- --email E --password P --role admin|finance|staff|newsroom [--name "Full Name"]',
       'usage: npm run stripe:emulator -- [--webhook-url URL] [--no-webhooks] [--state-file PATH]',
     ]);
   });

@@ -35,7 +35,7 @@ describe('staff console: revenue by story and by campaign', () => {
   });
   beforeEach(async () => {
     await t.reset();
-    ({ cookie } = await signedInStaff(t, 'staff'));
+    ({ cookie } = await signedInStaff(t, 'finance'));
   });
   afterAll(() => t.close());
 

@@ -40,7 +40,7 @@ describe('/admin/staff', () => {
     expect(res.status).toBe(422);
     expect(res.text).toContain('must be an email address');
     expect(res.text).toContain('must be at least 12 characters');
-    expect(res.text).toContain('must be one of admin, staff');
+    expect(res.text).toContain('must be one of admin, finance, staff, newsroom');
     const duplicate = await post('/admin/staff', { email: 'ADMIN@newsroom.example', role: 'staff', password: 'a fresh passphrase here' });
     expect(duplicate.status).toBe(422);
     expect(duplicate.text).toContain('A staff account with that email already exists');
