@@ -51,7 +51,7 @@ describe('the staff console on npm start', () => {
     const weak = await adminCreate(dataDir, ['--email', 'intern@newsroom.example', '--password', 'short', '--role', 'boss']);
     expect(weak.code).toBe(1);
     expect(weak.out).toContain('--password: must be at least 12 characters');
-    expect(weak.out).toContain('--role: must be one of admin, staff');
+    expect(weak.out).toContain('--role: must be one of admin, finance, staff, newsroom');
   }, 60_000);
 
   it('signs the staff member in to the console', async () => {
