@@ -16,12 +16,14 @@ export type AuditAction =
   | 'staff.password_changed'
   | 'donor.viewed'
   | 'receipt.downloaded'
-  | 'settings.changed';
+  | 'settings.changed'
+  | 'export.downloaded'
+  | 'export.aborted';
 
 export interface AuditEntry {
   actorId: string | null;
   action: AuditAction;
-  subjectType?: 'donor' | 'admin_user' | 'settings' | 'receipt';
+  subjectType?: 'donor' | 'admin_user' | 'settings' | 'receipt' | 'export';
   subjectId?: string;
   detail?: Record<string, unknown>;
 }

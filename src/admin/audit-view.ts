@@ -16,6 +16,8 @@ const ACTION_LABEL: Record<AuditAction, string> = {
   'donor.viewed': 'Opened donor record',
   'receipt.downloaded': 'Downloaded receipt',
   'settings.changed': 'Changed settings',
+  'export.downloaded': 'Downloaded export',
+  'export.aborted': 'Export stopped before the end',
 };
 
 const ENTRY_NUMBER = 'must be an entry number';
@@ -47,7 +49,14 @@ export function buildAuditView(rows: AuditRow[], timeZone: string) {
       receiptNumber: row.receipt_number,
       setting: row.subject_type === 'settings' ? row.subject_id : null,
       staffAccount: row.target_email,
+      exportFile: row.subject_type === 'export' ? exportSummary(row.subject_id, row.detail) : null,
     })),
     olderThan: rows.length > AUDIT_PAGE_SIZE ? Number(shown[shown.length - 1]!.id) : null,
   };
+}
+
+/** "donations.csv, 1,204 rows": which file, and how much of it left (the filters stay in the entry's detail). */
+function exportSummary(file: string | null, detail: Record<string, unknown>): string {
+  const rows = typeof detail.rows === 'number' ? `, ${detail.rows.toLocaleString('en-US')} row${detail.rows === 1 ? '' : 's'}` : '';
+  return `${file ?? 'export'}${rows}`;
 }

@@ -53,18 +53,7 @@ export async function searchDonorRows(db: Db, search: DonorSearchCriteria): Prom
   const byYearly = search.yearlyRange !== null || search.sort === 'yearly';
   const filtered = db('donors as d').leftJoin('donor_totals as t', 't.donor_id', 'd.id');
   if (byYearly) filtered.leftJoin(yearlyGivingQuery(db, search.now, search.currency).as('y'), 'y.donor_id', 'd.id');
-  if (search.q) {
-    const pattern = likePattern(search.q);
-    filtered.where((w) => {
-      w.whereRaw("d.email ilike ? escape '\\'", [pattern]).orWhereRaw("d.name ilike ? escape '\\'", [pattern]);
-      if (/^cus_\w+$/.test(search.q)) w.orWhere('d.stripe_customer_id', search.q);
-    });
-  }
-  if (search.yearlyRange) {
-    filtered.whereRaw('coalesce(y.yearly, 0) >= ?', [search.yearlyRange.min]);
-    if (search.yearlyRange.below !== null) filtered.whereRaw('coalesce(y.yearly, 0) < ?', [search.yearlyRange.below]);
-  }
-  applyMembershipFilter(db, filtered, search.membership);
+  applyDonorFilters(db, filtered, search);
 
   const query = filtered
     .clone()
@@ -79,6 +68,26 @@ export async function searchDonorRows(db: Db, search: DonorSearchCriteria): Prom
   // A page past the end has no row to carry the count: count on its own then.
   const total = hits.length > 0 || search.offset === 0 ? Number(hits[0]?.total ?? 0) : Number((await filtered.clone().count({ n: '*' }).first())?.n ?? 0);
   return { hits, total };
+}
+
+/**
+ * The donors list's filters, on a query of `donors as d` (with yearly giving
+ * joined as `y` when `yearlyRange` is set): the one statement of them, for the
+ * list and the donors export (src/admin/exports/).
+ */
+export function applyDonorFilters(db: Db, query: ReturnType<Db>, filters: Pick<DonorSearchCriteria, 'q' | 'yearlyRange' | 'membership'>) {
+  if (filters.q) {
+    const pattern = likePattern(filters.q);
+    query.where((w) => {
+      w.whereRaw("d.email ilike ? escape '\\'", [pattern]).orWhereRaw("d.name ilike ? escape '\\'", [pattern]);
+      if (/^cus_\w+$/.test(filters.q)) w.orWhere('d.stripe_customer_id', filters.q);
+    });
+  }
+  if (filters.yearlyRange) {
+    query.whereRaw('coalesce(y.yearly, 0) >= ?', [filters.yearlyRange.min]);
+    if (filters.yearlyRange.below !== null) query.whereRaw('coalesce(y.yearly, 0) < ?', [filters.yearlyRange.below]);
+  }
+  applyMembershipFilter(db, query, filters.membership);
 }
 
 function applyMembershipFilter(db: Db, query: ReturnType<Db>, filter: MembershipFilter) {

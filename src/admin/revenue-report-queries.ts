@@ -59,14 +59,23 @@ const ORDER: Record<ReportSortKey, string> = {
   members: 'members',
 };
 
-/** The period's first and last instants: midnight to midnight in the organisation's zone. */
+/**
+ * The period's first and last instants: midnight to midnight in the
+ * organisation's zone, as `starts` and `ends` (exclusive). Exports use it too
+ * (src/admin/exports/), with `periodBoundsBindings`.
+ */
+export const PERIOD_BOUNDS_SELECT = `select cast(? as date)::timestamp at time zone ? as starts,
+         (cast(? as date) + 1)::timestamp at time zone ? as ends`;
 const BOUNDS_SQL = `bounds as (
-  select cast(? as date)::timestamp at time zone ? as starts,
-         (cast(? as date) + 1)::timestamp at time zone ? as ends
+  ${PERIOD_BOUNDS_SELECT}
 )`;
 
-function boundsBindings({ period, timezone }: ReportCriteria): string[] {
+export function periodBoundsBindings(period: ReportPeriod, timezone: string): string[] {
   return [period.from, timezone, period.to, timezone];
+}
+
+function boundsBindings({ period, timezone }: ReportCriteria): string[] {
+  return periodBoundsBindings(period, timezone);
 }
 
 /**

@@ -1,5 +1,5 @@
 import express, { Router, type Response } from 'express';
-import type { Db } from '../db/knex';
+import type { Knex } from 'knex';
 import { refuseCrossSitePosts } from '../http/same-origin-posts';
 import { validate } from '../http/validate';
 import { NotFoundError } from '../lib/errors';
@@ -9,6 +9,7 @@ import { staffAuthRouter } from './auth-routes';
 import { loadDashboardView } from './dashboard';
 import { donorSearchQuery, loadDonorSearchView, MEMBERSHIP_FILTERS, SORTS } from './donor-search';
 import { downloadReceipt } from './download-receipt';
+import { exportRouter } from './exports/export-routes';
 import { LEVEL_ROWS, levelFormRows, levelsAsRows, parseLevelRows, type LevelFormRow } from './level-settings';
 import { openDonorRecord } from './open-donor-record';
 import { reportRouter } from './report-routes';
@@ -18,7 +19,8 @@ import { staffRouter } from './staff-routes';
 import { findStaffSession, requireAccess, requireStaff, staffSessionCookie } from './staff-sessions';
 
 export interface AdminDeps {
-  db: Db;
+  /** The pool: exports hold a connection of their own for the length of a download. */
+  db: Knex;
   settings: SettingsCache;
   baseUrl: string;
   /** See StaffAuthDeps.setupToken. */
@@ -84,6 +86,7 @@ export function adminRouter(deps: AdminDeps): Router {
   });
 
   router.use(reportRouter(deps));
+  router.use(exportRouter(deps));
   router.use(staffRouter(deps));
 
   router.get('/admin/audit', requireAccess('manage'), async (req, res) => {

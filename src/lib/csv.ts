@@ -3,10 +3,12 @@
  * CRLF, a field holding a comma, quote, CR or LF wrapped in double quotes
  * with its quotes doubled), UTF-8. The one CSV writer: small tables are
  * written here cell by cell; the large exports are written by PostgreSQL
- * (`COPY ... TO STDOUT WITH (FORMAT csv)`, the same RFC 4180 output) with
- * their text columns passed through `neutralisedSql`, so both kinds of file
- * neutralise formulas by the same rule.
+ * (`COPY ... TO STDOUT WITH (FORMAT csv)`, the same quoting) with their text
+ * columns passed through `neutralisedSql`, so both kinds of file neutralise
+ * formulas by the same rule, and through `copiedCsv`, which ends their
+ * records in CRLF as here (PostgreSQL ends them in LF).
  */
+import { Transform } from 'node:stream';
 
 /** Excel opens a UTF-8 CSV correctly only when it starts with the byte-order mark (`?bom=1`). */
 export const UTF8_BOM = '\uFEFF';
@@ -57,5 +59,53 @@ export function csvDocument(header: readonly string[], rows: readonly (readonly 
  * never user input.
  */
 export function neutralisedSql(expression: string): string {
-  return `(case when ${expression} ~ '${FORMULA_START_SQL}' then '''' || ${expression} else ${expression} end)`;
+  // Parenthesised: `'''' || d.address->>'city'` would otherwise apply ->> to the concatenation.
+  const value = `(${expression})`;
+  return `(case when ${value} ~ '${FORMULA_START_SQL}' then '''' || ${value} else ${value} end)`;
+}
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CRLF = Buffer.from('\r\n');
+
+/**
+ * The bytes of a CSV file PostgreSQL wrote, as this module writes one: each
+ * record ended in CRLF instead of LF (RFC 4180), optionally after the
+ * byte-order mark. A line feed inside a quoted field is the field's own text
+ * and stays as it is; PostgreSQL quotes every field holding one, so a line
+ * feed outside quotes always ends a record. Whether the scan is inside quotes
+ * carries over from chunk to chunk (a doubled quote toggles twice). Nothing is
+ * sent before the first chunk, so an error before any row can still be a
+ * proper error response.
+ */
+export function copiedCsv(options: { bom?: boolean } = {}): Transform {
+  let inQuotes = false;
+  let first = true;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (first) {
+        first = false;
+        if (options.bom) this.push(UTF8_BOM);
+      }
+      const parts: Buffer[] = [];
+      let start = 0;
+      // The next quote and line feed, each found once and moved past as the scan goes: most of a file is neither.
+      let quote = chunk.indexOf(QUOTE);
+      let lf = chunk.indexOf(LF);
+      while (quote >= 0 || (lf >= 0 && !inQuotes)) {
+        if (!inQuotes && lf >= 0 && (quote < 0 || lf < quote)) {
+          parts.push(chunk.subarray(start, lf), CRLF);
+          start = lf + 1;
+          lf = chunk.indexOf(LF, start);
+        } else {
+          inQuotes = !inQuotes;
+          const after = quote + 1;
+          quote = chunk.indexOf(QUOTE, after);
+          if (lf >= 0 && lf < after) lf = chunk.indexOf(LF, after);
+        }
+      }
+      parts.push(chunk.subarray(start));
+      done(null, parts.length === 1 ? chunk : Buffer.concat(parts));
+    },
+  });
 }

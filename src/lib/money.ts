@@ -41,6 +41,15 @@ export function toMajorString(minor: number): string {
   return cents === 0 ? String(whole) : `${whole}.${String(cents).padStart(2, '0')}`;
 }
 
+/**
+ * SQL turning an integer of minor units into major units with two decimals,
+ * for files PostgreSQL writes (exports): 2500 -> 25.00, -1250 -> -12.50.
+ * Exact (numeric, no float). `expression` is SQL we wrote, never user input.
+ */
+export function majorUnitsSql(expression: string): string {
+  return `((${expression})::numeric / 100)::numeric(20, 2)`;
+}
+
 const formatters = new Map<string, Intl.NumberFormat>();
 
 /** "$25.00", or "$25" when whole and `compact` is set. */

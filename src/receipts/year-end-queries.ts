@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
 
 export interface StatementGift {
@@ -13,12 +14,21 @@ export interface StatementGift {
   deductible_amount: number;
 }
 
-/** The receipts in force for a donor's gifts of `year` (receipt years follow the organisation's calendar). */
+/**
+ * What a year-end statement counts: the receipts in force (`r`) of `year`
+ * (receipt years follow the organisation's calendar). A refund voided or
+ * replaced the receipt it changed, so refunds are already netted. The
+ * statements and the year-end export (src/admin/exports/) both start here.
+ */
+export function statementReceipts(db: Db, year: number): Knex.QueryBuilder {
+  return db('receipts as r').where('r.year', year).whereNull('r.voided_at');
+}
+
+/** The receipts in force for a donor's gifts of `year`. */
 export async function statementGifts(db: Db, donorId: string, year: number): Promise<StatementGift[]> {
-  return db('receipts as r')
+  return statementReceipts(db, year)
     .join('donations as d', 'd.id', 'r.donation_id')
-    .where({ 'r.donor_id': donorId, 'r.year': year })
-    .whereNull('r.voided_at')
+    .where('r.donor_id', donorId)
     .orderBy([{ column: 'r.contributed_at' }, { column: 'r.number' }])
     .select(
       'r.id as receipt_id',

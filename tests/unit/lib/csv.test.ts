@@ -1,4 +1,6 @@
-import { csvDocument, csvField, csvRecord, neutraliseFormula, UTF8_BOM } from '../../../src/lib/csv';
+import { Readable } from 'node:stream';
+import fc from 'fast-check';
+import { copiedCsv, csvDocument, csvField, csvRecord, neutraliseFormula, UTF8_BOM } from '../../../src/lib/csv';
 
 describe('csv (RFC 4180)', () => {
   it('quotes a field holding a comma, a quote, a carriage return or a line feed, doubling its quotes', () => {
@@ -27,5 +29,37 @@ describe('csv (RFC 4180)', () => {
   it('adds the byte-order mark only when asked', () => {
     expect(csvDocument(['a', 'b'], [[1, 'x']])).toBe('a,b\r\n1,x\r\n');
     expect(csvDocument(['a'], [], { bom: true })).toBe(`${UTF8_BOM}a\r\n`);
+  });
+});
+
+describe('copiedCsv (a file PostgreSQL wrote, as csv.ts writes one)', () => {
+  /** Runs `text` through the transform in the given chunks. */
+  async function through(chunks: string[], options: { bom?: boolean } = {}): Promise<string> {
+    const out: Buffer[] = [];
+    const stream = Readable.from(chunks.map((c) => Buffer.from(c))).pipe(copiedCsv(options));
+    for await (const chunk of stream) out.push(chunk as Buffer);
+    return Buffer.concat(out).toString();
+  }
+
+  const copied = 'id,note\n1,plain\n2,"line one\nline two"\n3,"She said ""hi""\n"\n4,"a,b"\n';
+  const expected = 'id,note\r\n1,plain\r\n2,"line one\nline two"\r\n3,"She said ""hi""\n"\r\n4,"a,b"\r\n';
+
+  it('ends records in CRLF and leaves line feeds inside quoted fields alone', async () => {
+    expect(await through([copied])).toBe(expected);
+  });
+
+  it('gives the same bytes however the input is split into chunks', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(fc.integer({ min: 1, max: copied.length - 1 }), { maxLength: 12 }), async (cuts) => {
+        const at = [0, ...cuts.sort((a, b) => a - b), copied.length];
+        const chunks = at.slice(1).map((end, i) => copied.slice(at[i], end));
+        expect(await through(chunks)).toBe(expected);
+      }),
+    );
+  });
+
+  it('puts the byte-order mark before the first byte only when asked', async () => {
+    expect(await through(['a\n', 'b\n'], { bom: true })).toBe(`${UTF8_BOM}a\r\nb\r\n`);
+    expect(await through(['a\n'])).toBe('a\r\n');
   });
 });
