@@ -160,7 +160,11 @@ class ClientConnection {
     this.work = this.work
       .then(() =>
         this.turns.run(this.id, bytes, (data) => {
-          if (data.length > 0 && this.socket.writable) this.socket.write(data);
+          // Copied: PGlite hands out a view of its WASM memory and reuses it once
+          // this returns, while a socket that is not draining keeps what it was
+          // given to send later. Unbuffered, a result larger than the socket's
+          // buffers (an export, a big page) reached the client overwritten.
+          if (data.length > 0 && this.socket.writable) this.socket.write(Buffer.from(data));
         }),
       )
       .catch((error: unknown) => {

@@ -116,6 +116,18 @@ describe('the embedded database wire server', () => {
 
     expect((await waiting).rows).toEqual([{ n: 1 }]);
   });
+
+  it('delivers a result larger than the socket buffers intact to a client that reads it slowly', async () => {
+    const client = await connect();
+    // About 40 MB: far more than a socket holds, so most of it waits in the server to be sent.
+    const result = client.query(`select n, repeat(chr(65 + n % 26), 4000) as text from generate_series(1, 10000) n`);
+    // The client is busy elsewhere while the server writes: nothing is read until this ends.
+    const busyUntil = Date.now() + 300;
+    while (Date.now() < busyUntil);
+    const { rows } = await result;
+    expect(rows).toHaveLength(10_000);
+    expect(rows.every((row: { n: number; text: string }, i: number) => row.n === i + 1 && row.text === String.fromCharCode(65 + (row.n % 26)).repeat(4000))).toBe(true);
+  }, 60_000);
 });
 
 function startupMessage(): Buffer {
