@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
 import { neutralisedSql } from '../../lib/csv';
 import { majorUnitsSql } from '../../lib/money';
+import { hasControlCharacters } from '../../lib/text';
 
 /**
  * SQL pieces the export queries share. PostgreSQL writes the file
@@ -21,7 +22,14 @@ import { majorUnitsSql } from '../../lib/money';
  */
 export function inlinedSql(db: Db, query: Knex.QueryBuilder | Knex.Raw): string {
   const { sql, bindings } = query.toSQL();
-  const values = bindings.map((value) => (value instanceof Date ? value.toISOString() : value));
+  const values = bindings.map((value) => {
+    // knex writes an array as a PostgreSQL array literal, and misreads a control
+    // character inside one (a tab comes back as "t"): arrays are for our own sets.
+    if (Array.isArray(value) && value.some((item) => typeof item === 'string' && hasControlCharacters(item))) {
+      throw new RangeError('An array inlined into SQL must not hold control characters');
+    }
+    return value instanceof Date ? value.toISOString() : value;
+  });
   return db.raw(sql, values as readonly Knex.Value[]).toQuery();
 }
 

@@ -51,3 +51,32 @@ export const minor = (cell: string | undefined) => Math.round(Number(cell) * 100
 export function exportAudit(t: TestApp) {
   return t.db('audit_log').where({ subject_type: 'export' }).orderBy('id').select('admin_user_id', 'action', 'subject_id', 'detail');
 }
+
+/**
+ * `count` paid one-time gifts from `donors` donors, set-based (one insert per
+ * table), spread over the `spanDays` days before `endDaysAgo`, each with a
+ * story title of `titleLength` characters so the file is large without
+ * millions of rows. The donor_totals trigger is off while loading: these
+ * tests read donations only.
+ */
+export async function seedManyGifts(t: TestApp, options: { count: number; donors: number; spanDays: number; endDaysAgo: number; titleLength: number }) {
+  await t.db.raw(
+    `insert into donors (id, email, name)
+     select md5('bulk-donor-' || n)::uuid, 'bulk' || n || '@example.org', 'Bulk Donor ' || n from generate_series(1, ?::int) n
+     on conflict do nothing`,
+    [options.donors],
+  );
+  await t.db.raw('alter table donations disable trigger user');
+  try {
+    await t.db.raw(
+      `insert into donations (donor_id, status, frequency, currency, amount, amount_paid, paid_at, article_url, article_title, campaign)
+       select md5('bulk-donor-' || (1 + n % ?::int))::uuid, 'succeeded', 'once', 'usd', 500 + n % 5000, 500 + n % 5000,
+              now() - make_interval(days => ?::int) - make_interval(secs => (n::float8 / ?::int) * ?::int * 86400),
+              'https://news.example.org/story-' || (n % 97), repeat('A long headline, with "quotes". ', ?::int), 'bulk'
+       from generate_series(1, ?::int) n`,
+      [options.donors, options.endDaysAgo, options.count, options.spanDays, Math.ceil(options.titleLength / 32), options.count],
+    );
+  } finally {
+    await t.db.raw('alter table donations enable trigger user');
+  }
+}
