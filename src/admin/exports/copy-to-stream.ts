@@ -37,7 +37,8 @@ export interface CopyOutcome {
  * `through` reshapes the bytes on their way (lib/csv.ts copiedCsv: CRLF
  * records, the byte-order mark). Nothing is written to `out` until the first
  * bytes of the file arrive, so a query that fails at once (or waits) leaves
- * `out` untouched: the caller can still answer with an error page.
+ * `out` untouched: the caller can still answer with an error page. After a
+ * whole copy `out` is left open for the caller to end.
  */
 export async function copyToStream(db: Knex, copySql: string, out: Writable, through: Transform): Promise<CopyOutcome> {
   const readerGone = new AbortController();
@@ -69,7 +70,8 @@ async function copyOn(db: Knex, connection: PgConnection, copySql: string, out: 
   try {
     // The first bytes (the header row): until then the query may still fail, or wait on a lock.
     await once(copy, 'readable', { signal: readerGone });
-    await pipeline(copy, through, out);
+    // `out` is left open: the caller ends it once the export is on record.
+    await pipeline(copy, through, out, { end: false });
     // The file is complete at CopyDone; the row count comes with the command tag just after it.
     await query.settled;
   } catch (error) {

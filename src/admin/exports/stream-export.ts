@@ -20,9 +20,10 @@ export interface ExportRequest {
 
 /**
  * Sends one export as a CSV download, streamed from PostgreSQL, and writes it
- * to the audit log once it has ended: who, which file, its filters and how
- * many rows left; an export the reader stopped (or the database failed) is
- * recorded too, as aborted. Nothing else is written.
+ * to the audit log once every row has been sent (and before the response
+ * ends): who, which file, its filters and how many rows; an export the reader
+ * stopped (or the database failed) is recorded too, as aborted. Nothing else
+ * is written.
  */
 export async function streamExport(db: Knex, staffId: string, request: ExportRequest, res: Response): Promise<void> {
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -45,6 +46,17 @@ export async function streamExport(db: Knex, staffId: string, request: ExportReq
     await audit('export.aborted', { reason: 'failed' });
     throw error;
   }
-  if (outcome.aborted) await audit('export.aborted', { reason: 'reader_disconnected' });
-  else await audit('export.downloaded', { rows: outcome.rows });
+  if (outcome.aborted) {
+    await audit('export.aborted', { reason: 'reader_disconnected' });
+    return;
+  }
+  // The file ends only once it is on record: if the entry cannot be written,
+  // the download fails (cut short) rather than leave without a trace.
+  try {
+    await audit('export.downloaded', { rows: outcome.rows });
+  } catch (error) {
+    res.destroy();
+    throw error;
+  }
+  res.end();
 }
