@@ -96,6 +96,8 @@ export interface StartOptions {
    * app runs as `node FLAGS --import tsx src/main.ts`, without the tsx CLI wrapper.
    */
   nodeFlags?: string[];
+  /** More environment for the app (e.g. a Stripe key, so it runs without the in-process emulator as in production). */
+  env?: Record<string, string>;
 }
 
 export function timeAvailable(): boolean {
@@ -124,6 +126,7 @@ export async function startBenchApp(options: StartOptions): Promise<BenchApp> {
     LOG_LEVEL: options.logLevel ?? 'info',
   };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
+  Object.assign(env, options.env);
 
   const main = path.join(ROOT, 'src/main.ts');
   const appCommand = options.nodeFlags ? [process.execPath, ...options.nodeFlags, '--import', 'tsx', main] : [TSX_BIN, main];
