@@ -49,7 +49,7 @@ export async function copyToStream(db: Knex, copySql: string, out: Writable, thr
   try {
     const connection = (await db.client.acquireConnection()) as PgConnection;
     // Gone while we waited for a connection: the query is not even started.
-    if (out.destroyed) {
+    if (readerGone.signal.aborted || out.destroyed) {
       await db.client.releaseConnection(connection);
       return { rows: null, aborted: true };
     }
@@ -128,7 +128,7 @@ async function discard(db: Knex, connection: PgConnection): Promise<void> {
   }
 }
 
-/** Stops the backend's query; false when it had already ended (the normal case once its socket closed). */
+/** Stops the backend's query, if it still runs (a backend whose socket closed mid-write has usually ended already). */
 async function cancelBackend(db: Knex, pid: number): Promise<void> {
   await db.raw('select pg_cancel_backend(?)', [pid]);
 }
