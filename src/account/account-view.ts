@@ -1,7 +1,8 @@
 import type { Db } from '../db/knex';
 import { DONATION_STATUS_LABELS } from '../giving/donation-status';
 import { formatMoney, toMajorString } from '../lib/money';
-import { donorLevel, type Level } from '../members/levels';
+import type { YearlyGiving } from '../members/level-queries';
+import { donorLevel, levelBasis, type Level } from '../members/levels';
 import type { MembershipRow } from '../members/membership-queries';
 import { DONOR_MEMBERSHIP_STATUS_LABELS, isEnded, isInArrears, isLive } from '../members/membership-status';
 import { yearInTimeZone } from '../receipts/receipt-number';
@@ -23,22 +24,22 @@ export interface AccountFacts {
   gifts: AccountGiftRow[];
   memberships: MembershipRow[];
   level: Level;
-  yearly: number;
+  giving: YearlyGiving;
   settings: Settings;
 }
 
 export async function loadAccountView(db: Db, donorId: string, settings: Settings) {
-  const [donor, gifts, memberships, { level, yearly }] = await Promise.all([
+  const [donor, gifts, memberships, { level, giving }] = await Promise.all([
     findAccountHolder(db, donorId),
     listAccountGifts(db, donorId),
     listAccountMemberships(db, donorId),
     donorLevel(db, donorId, settings),
   ]);
-  return buildAccountView({ donor, gifts, memberships, level, yearly, settings });
+  return buildAccountView({ donor, gifts, memberships, level, giving, settings });
 }
 
 /** What a signed-in donor sees: every gift with its receipt in force, and a statement per year. */
-export function buildAccountView({ donor, gifts, memberships, level, yearly, settings }: AccountFacts) {
+export function buildAccountView({ donor, gifts, memberships, level, giving, settings }: AccountFacts) {
   const timezone = settings.organization.timezone;
   const years = [...new Set(gifts.filter((g) => g.receipt_number).map((g) => yearInTimeZone(g.paid_at, timezone)))];
   return {
@@ -54,7 +55,7 @@ export function buildAccountView({ donor, gifts, memberships, level, yearly, set
       receiptNumber: g.receipt_number,
     })),
     years: years.sort((a, b) => b - a),
-    level: { name: level.name, yearly: formatMoney(yearly, settings.giving.currency) },
+    level: { name: level.name, yearly: formatMoney(giving.yearly, settings.giving.currency), basis: levelBasis(giving) },
     memberships: memberships.map((m) => ({
       id: m.id,
       status: m.status,

@@ -3,7 +3,7 @@ import { bootTestApp, type TestApp } from '../../support/app';
 import { invoiceObject, subscriptionSession } from '../../support/membership-fixtures';
 import { checkoutSession } from '../../support/stripe-fixtures';
 import { deliver, pendingDonation } from '../receipts/support';
-import { buildMembership } from '../../support/factories';
+import { buildMembership, buildPaidDonation } from '../../support/factories';
 import { seedDonor, signedInStaff } from './support';
 
 const DAY = 86_400;
@@ -53,7 +53,7 @@ describe('donors in the staff console', () => {
       const member = await t.db('donors').where({ email: 'grace@example.com' }).first();
       const page = await get(`/admin/donors/${member.id}`);
       expect(page.status).toBe(200);
-      expect(page.text).toMatch(/<strong data-level>Sustainer<\/strong> <span class="muted">· \$120\.00 in a year/);
+      expect(page.text).toMatch(/<strong data-level>Sustainer<\/strong> <span class="muted">· \$120\.00 a year committed by membership/);
       expect(page.text).toContain('$880.00 more a year reaches Leadership Circle');
       expect(page.text).toContain('<strong>$10.00 a month</strong> <span class="tag ok">Active</span>');
       const receipt = await t.db('receipts').first('number');
@@ -74,6 +74,47 @@ describe('donors in the staff console', () => {
         'Rae Refunded': 'Supporter',
       });
       expect(list.text).toMatch(/Lee Lapsed[\s\S]*?\$0\.00[\s\S]*?\$2,000\.00/);
+    });
+  });
+
+  describe('money given, kept apart from what a membership commits', () => {
+    /** The cells of one donor's row on a donors page. */
+    async function rowOf(path: string, name: string): Promise<string> {
+      const html = (await get(path)).text;
+      const row = [...html.matchAll(/<tr data-donor="[^"]+">([\s\S]*?)<\/tr>/g)].find((r) => r[1]!.includes(`>${name}</a>`));
+      if (!row) throw new Error(`no row for ${name}`);
+      return row[1]!;
+    }
+
+    it('shows a $15-a-month member who has given $25 at $25 given in the last 12 months, with the $15 a month as their membership', async () => {
+      const { donorId } = await seedDonor(t, { email: 'sam@example.com', name: 'Sam Fifteen' }, [{ amount: 1500, daysAgo: 20 }], {
+        amount: 1500,
+        interval: 'month',
+        status: 'active',
+      });
+      await buildPaidDonation(t.db, { donor_id: donorId, amount: 1000, paid_at: new Date(Date.now() - 3 * DAY * 1000) });
+
+      for (const path of ['/admin/donors', '/admin/donors?sort=yearly', '/admin/donors?level=Sustainer']) {
+        const row = await rowOf(path, 'Sam Fifteen');
+        expect(row).toMatch(/<td class="num" data-label="Given, last 12 months" data-given>\$25\.00<\/td>/);
+        expect(row).toMatch(/<td data-label="Membership" data-membership>\$15\.00 a month<br>/);
+        // The level still counts the commitment ($180 a year), but no cell shows it as money given.
+        expect(levelsOnPage(`<tr data-donor="x">${row}</tr>`)).toEqual({ 'Sam Fifteen': 'Sustainer' });
+        expect(row).not.toContain('$180.00');
+      }
+
+      const record = (await get(`/admin/donors/${donorId}`)).text;
+      expect(record).toContain('<dt>Given in the last 12 months</dt><dd data-given>$25.00</dd>');
+      expect(record).toContain('<dt>Membership commitment</dt><dd data-commitment>$180.00 a year</dd>');
+      expect(record).toMatch(/<strong data-level>Sustainer<\/strong> <span class="muted">· \$180\.00 a year committed by membership<\/span>/);
+    });
+
+    it('says a level reached by gifts was reached by gifts, and shows no commitment for a donor without a membership', async () => {
+      const { donorId } = await seedDonor(t, { email: 'olu@example.com', name: 'Olu Once' }, [{ amount: 7000, daysAgo: 30 }]);
+      expect(await rowOf('/admin/donors', 'Olu Once')).toContain('data-given>$70.00</td>');
+      const record = (await get(`/admin/donors/${donorId}`)).text;
+      expect(record).toMatch(/<strong data-level>Member<\/strong> <span class="muted">· \$70\.00 given in the last 12 months<\/span>/);
+      expect(record).not.toContain('data-commitment');
     });
   });
 
