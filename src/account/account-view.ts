@@ -4,7 +4,8 @@ import { formatMoney, toMajorString } from '../lib/money';
 import type { YearlyGiving } from '../members/level-queries';
 import { donorLevel, levelBasis, type Level } from '../members/levels';
 import type { MembershipRow } from '../members/membership-queries';
-import { DONOR_MEMBERSHIP_STATUS_LABELS, isEnded, isInArrears, isLive } from '../members/membership-status';
+import { DONOR_MEMBERSHIP_STATUS_LABELS, isEnded, isLive } from '../members/membership-status';
+import { nextPayment } from '../members/next-payment';
 import { yearInTimeZone } from '../receipts/receipt-number';
 import { formatDateInTimeZone } from '../receipts/receipt-view';
 import type { Settings } from '../settings/settings';
@@ -41,6 +42,7 @@ export async function loadAccountView(db: Db, donorId: string, settings: Setting
 /** What a signed-in donor sees: every gift with its receipt in force, and a statement per year. */
 export function buildAccountView({ donor, gifts, memberships, level, giving, settings }: AccountFacts) {
   const timezone = settings.organization.timezone;
+  const date = (at: Date | null) => (at ? formatDateInTimeZone(at, timezone) : null);
   const years = [...new Set(gifts.filter((g) => g.receipt_number).map((g) => yearInTimeZone(g.paid_at, timezone)))];
   return {
     title: 'Your giving',
@@ -56,18 +58,24 @@ export function buildAccountView({ donor, gifts, memberships, level, giving, set
     })),
     years: years.sort((a, b) => b - a),
     level: { name: level.name, yearly: formatMoney(giving.yearly, settings.giving.currency), basis: levelBasis(giving) },
-    memberships: memberships.map((m) => ({
-      id: m.id,
-      status: m.status,
-      statusLabel: DONOR_MEMBERSHIP_STATUS_LABELS[m.status],
-      amount: `${formatMoney(m.amount, m.currency)} a ${m.interval}`,
-      amountValue: toMajorString(m.amount),
-      live: isLive(m.status),
-      pastDue: isInArrears(m.status),
-      cancelPending: m.cancel_at_period_end && !isEnded(m.status),
-      nextDate: m.current_period_end ? formatDateInTimeZone(m.current_period_end, timezone) : null,
-      endedDate: m.ended_at ? formatDateInTimeZone(m.ended_at, timezone) : null,
-      interval: m.interval,
-    })),
+    memberships: memberships.map((m) => {
+      const next = nextPayment(m);
+      return {
+        id: m.id,
+        status: m.status,
+        statusLabel: DONOR_MEMBERSHIP_STATUS_LABELS[m.status],
+        amount: `${formatMoney(m.amount, m.currency)} a ${m.interval}`,
+        amountValue: toMajorString(m.amount),
+        live: isLive(m.status),
+        cancelPending: m.cancel_at_period_end && !isEnded(m.status),
+        /** The end of the period it is in: when a cancelling membership ends. */
+        periodEnd: date(m.current_period_end),
+        nextPaymentOn: next.kind === 'due' ? date(next.on) : null,
+        /** A payment that failed: when, and whether Stripe is still retrying it. */
+        failedPayment: next.kind === 'failed' ? { retrying: next.retrying, on: date(next.failedAt) } : null,
+        endedDate: date(m.ended_at),
+        interval: m.interval,
+      };
+    }),
   };
 }

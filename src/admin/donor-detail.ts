@@ -6,6 +6,7 @@ import { levelBasis, levelFor } from '../members/levels';
 import { yearlyGiving, type YearlyGiving } from '../members/level-queries';
 import type { MembershipRow } from '../members/membership-queries';
 import { isEnded } from '../members/membership-status';
+import { nextPayment } from '../members/next-payment';
 import { formatDateInTimeZone } from '../receipts/receipt-view';
 import type { Settings } from '../settings/settings';
 import {
@@ -83,23 +84,7 @@ export function buildDonorRecordView({ settings, donor, totals, giving, membersh
     lifetime: formatMoney(Number(totals?.lifetime ?? 0), currency),
     giftCount: Number(totals?.gifts ?? 0),
     firstGift: date(totals?.first_gift_at ?? null),
-    memberships: memberships.map((m) => ({
-      id: m.id,
-      ...membershipLabel(m),
-      started: date(m.created_at),
-      nextCharge: !isEnded(m.status) && !m.cancel_at_period_end ? date(m.current_period_end) : null,
-      endsOn: !isEnded(m.status) && m.cancel_at_period_end ? date(m.current_period_end) : null,
-      ended: date(m.ended_at),
-      cancellation: m.cancellation_reason || m.cancellation_feedback || m.cancellation_comment
-        ? {
-            reason: m.cancellation_reason,
-            feedback: m.cancellation_feedback ? CANCEL_FEEDBACK[m.cancellation_feedback] ?? m.cancellation_feedback : null,
-            comment: m.cancellation_comment,
-          }
-        : null,
-      source: m.article_title ?? m.article_url ?? m.campaign ?? null,
-      stripeSubscriptionId: m.stripe_subscription_id,
-    })),
+    memberships: memberships.map((m) => membershipOnRecord(m, date)),
     gifts: gifts.map((g) => ({
       id: g.id,
       date: date(g.paid_at ?? g.failed_at ?? g.created_at),
@@ -117,6 +102,30 @@ export function buildDonorRecordView({ settings, donor, totals, giving, membersh
       articleUrl: g.article_url && /^https?:\/\//i.test(g.article_url) ? g.article_url : null,
     })),
     giftsTruncated: gifts.length === GIFTS_SHOWN,
+  };
+}
+
+/** A membership on the donor record: its amount and status, what its billing does next, how it ended. */
+function membershipOnRecord(m: MembershipRow, date: (at: Date | null) => string | null) {
+  const next = nextPayment(m);
+  return {
+    id: m.id,
+    ...membershipLabel(m),
+    started: date(m.created_at),
+    nextCharge: next.kind === 'due' ? date(next.on) : null,
+    failedPayment: next.kind === 'failed' ? { retrying: next.retrying, on: date(next.failedAt) } : null,
+    endsOn: !isEnded(m.status) && m.cancel_at_period_end ? date(m.current_period_end) : null,
+    ended: date(m.ended_at),
+    cancellation:
+      m.cancellation_reason || m.cancellation_feedback || m.cancellation_comment
+        ? {
+            reason: m.cancellation_reason,
+            feedback: m.cancellation_feedback ? (CANCEL_FEEDBACK[m.cancellation_feedback] ?? m.cancellation_feedback) : null,
+            comment: m.cancellation_comment,
+          }
+        : null,
+    source: m.article_title ?? m.article_url ?? m.campaign ?? null,
+    stripeSubscriptionId: m.stripe_subscription_id,
   };
 }
 

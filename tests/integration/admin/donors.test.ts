@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { bootTestApp, type TestApp } from '../../support/app';
-import { invoiceObject, subscriptionSession } from '../../support/membership-fixtures';
+import { formatDateInTimeZone } from '../../../src/receipts/receipt-view';
+import { defaultSettings } from '../../../src/settings/settings';
+import { invoiceObject, subscriptionObject, subscriptionSession } from '../../support/membership-fixtures';
 import { checkoutSession } from '../../support/stripe-fixtures';
 import { deliver, pendingDonation } from '../receipts/support';
 import { buildMembership, buildPaidDonation } from '../../support/factories';
@@ -115,6 +117,40 @@ describe('donors in the staff console', () => {
       const record = (await get(`/admin/donors/${donorId}`)).text;
       expect(record).toMatch(/<strong data-level>Member<\/strong> <span class="muted">· \$70\.00 given in the last 12 months<\/span>/);
       expect(record).not.toContain('data-commitment');
+    });
+  });
+
+  describe('a membership whose renewal failed', () => {
+    const now = Math.floor(Date.now() / 1000);
+    const failedAt = now - 2 * DAY;
+    const failedOn = formatDateInTimeZone(new Date(failedAt * 1000), defaultSettings().organization.timezone);
+
+    async function memberWhosePaymentFailed() {
+      const m = await buildMembership(t.db, { stripe_checkout_session_id: 'cs_failing' });
+      const ids = { membershipId: m.id, subscriptionId: 'sub_failing', customerId: 'cus_failing', sessionId: 'cs_failing' };
+      await deliver(t, 'checkout.session.completed', subscriptionSession(ids, 'pat@example.com'), { created: now - 40 * DAY });
+      await deliver(t, 'customer.subscription.updated', subscriptionObject(ids, { periodStart: now - 40 * DAY }), { created: now - 40 * DAY });
+      await deliver(t, 'invoice.paid', invoiceObject(ids, { id: 'in_first', paidAt: now - 40 * DAY, email: 'pat@example.com' }), { created: now - 40 * DAY });
+      await deliver(t, 'customer.subscription.updated', subscriptionObject(ids, { status: 'past_due', periodStart: now - 10 * DAY }), { created: failedAt });
+      await deliver(t, 'invoice.payment_failed', invoiceObject(ids, { id: 'in_second', status: 'open', paidAt: now - 10 * DAY, email: 'pat@example.com' }), { created: failedAt });
+      const donor = await t.db('donors').where({ email: 'pat@example.com' }).first('id');
+      return { ids, donorId: donor.id as string };
+    }
+
+    it('says on the donor record that the payment failed, when, and that Stripe is retrying it, not when the next payment is', async () => {
+      const { donorId } = await memberWhosePaymentFailed();
+      const page = (await get(`/admin/donors/${donorId}`)).text;
+      expect(page).toContain('<span class="tag warn">Payment failed</span>');
+      expect(page).toContain(`<span data-failed-payment>· payment failed on ${failedOn}, Stripe is retrying it; the member can update their card from their account</span>`);
+      expect(page).not.toMatch(/next payment/i);
+    });
+
+    it('says the retries are over once Stripe marks the membership unpaid', async () => {
+      const { ids, donorId } = await memberWhosePaymentFailed();
+      await deliver(t, 'customer.subscription.updated', subscriptionObject(ids, { status: 'unpaid', periodStart: now - 10 * DAY }), { created: now - DAY });
+      const page = (await get(`/admin/donors/${donorId}`)).text;
+      expect(page).toContain(`<span data-failed-payment>· payment failed on ${failedOn}, retries are over;`);
+      expect(page).not.toMatch(/next payment/i);
     });
   });
 
