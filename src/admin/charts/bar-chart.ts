@@ -1,5 +1,18 @@
 import { seriesColour } from './chart-colours';
-import { categoryLabels, FONT_SIZE, legend, svgFrame, valueAxis, valueAxisWidth, VIEW_WIDTH, type ChartText, type Plot } from './chart-frame';
+import {
+  categoryLabelHeight,
+  categoryLabelOverhang,
+  categoryLabels,
+  FONT_SIZE,
+  legend,
+  svgFrame,
+  valueAxis,
+  valueAxisWidth,
+  VIEW_WIDTH,
+  type ChartText,
+  type LabelLayout,
+  type Plot,
+} from './chart-frame';
 import { valueScale } from './chart-scale';
 import { element, escapeXml } from './svg-markup';
 
@@ -19,11 +32,12 @@ export interface BarChartInput extends ChartText {
   format: (value: number) => string;
   /** Smallest gridline step: 1 for counts, 100 for money in minor units. */
   minStep?: number;
+  /** Thin out overlapping labels (months, the default) or slant them all (size bands). */
+  labels?: LabelLayout;
   height?: number;
 }
 
 const LEGEND_HEIGHT = 24;
-const BOTTOM = FONT_SIZE + 14;
 
 /**
  * A vertical bar chart as SVG markup. Each bar is a `<rect class="bar">`
@@ -41,7 +55,9 @@ export function barChart(input: BarChartInput): string {
   );
   const scale = valueScale(largest, { minStep: input.minStep });
   const left = valueAxisWidth(scale, input.format);
-  const plot: Plot = { left, top: LEGEND_HEIGHT + 8, width: VIEW_WIDTH - left - 4, height: height - LEGEND_HEIGHT - 8 - BOTTOM };
+  const layout = input.labels ?? 'thin';
+  const bottom = categoryLabelHeight(input.categories, layout);
+  const plot: Plot = { left, top: LEGEND_HEIGHT + 8, width: VIEW_WIDTH - left - categoryLabelOverhang(input.categories, layout), height: height - LEGEND_HEIGHT - 8 - bottom };
   const slot = plot.width / Math.max(1, input.categories.length);
   const y = (value: number) => plot.top + plot.height - (value / scale.max) * plot.height;
 
@@ -81,6 +97,6 @@ export function barChart(input: BarChartInput): string {
     (input.series.length > 1 ? legend(input.series.map((s) => s.name), FONT_SIZE + 2) : '') +
     valueAxis(scale, plot, input.format) +
     element('g', { class: 'bars' }, bars.join('')) +
-    categoryLabels(input.categories, plot, slot);
+    categoryLabels(input.categories, plot, slot, layout);
   return svgFrame(input, height, body, 'bar');
 }

@@ -9,7 +9,7 @@ import { element, escapeXml, text } from './svg-markup';
  * scales to its container, so one drawing serves a 390 px phone and a
  * desktop (public/report-charts.css caps its width so text stays readable).
  */
-export const VIEW_WIDTH = 480;
+export const VIEW_WIDTH = 400;
 export const FONT_SIZE = 12;
 /** Roughly the width of one character at FONT_SIZE, for fitting labels. */
 export const CHAR_WIDTH = 6.6;
@@ -83,20 +83,46 @@ export function valueAxisWidth(scale: ValueScale, format: (value: number) => str
   return Math.max(...scale.ticks.map((tick) => format(tick).length)) * CHAR_WIDTH + 10;
 }
 
+/** How category labels sit under the plot: every n-th when they would overlap (months), or all of them slanted (bands). */
+export type LabelLayout = 'thin' | 'slant';
+
+const SLANT_DEGREES = 35;
+
+function widestLabel(categories: readonly string[]): number {
+  return Math.max(1, ...categories.map((c) => c.length)) * CHAR_WIDTH;
+}
+
+/** Room under the plot for the category labels. */
+export function categoryLabelHeight(categories: readonly string[], layout: LabelLayout): number {
+  return layout === 'slant' ? Math.ceil(widestLabel(categories) * Math.sin((SLANT_DEGREES * Math.PI) / 180)) + FONT_SIZE + 10 : FONT_SIZE + 14;
+}
+
+/** Room right of the plot, so the last label centred on its slot is not cut off. */
+export function categoryLabelOverhang(categories: readonly string[], layout: LabelLayout): number {
+  return layout === 'slant' ? 4 : Math.ceil(widestLabel(categories.slice(-1)) / 2);
+}
+
 /**
- * Category labels under the plot, centred on each slot. When they would
- * overlap only every n-th is shown, always counting back from the last
- * (the latest month is the one people look for).
+ * Category labels under the plot. Thinned: centred on each slot, and when
+ * they would overlap only every n-th is shown, counting back from the last
+ * (the latest month is the one people look for). Slanted: every label, its
+ * end under its slot, for categories that all matter (size bands).
  */
-export function categoryLabels(categories: readonly string[], plot: Plot, slot: number): string {
-  const widest = Math.max(1, ...categories.map((c) => c.length)) * CHAR_WIDTH + 6;
-  const every = Math.max(1, Math.ceil(widest / slot));
+export function categoryLabels(categories: readonly string[], plot: Plot, slot: number, layout: LabelLayout = 'thin'): string {
+  const y = plot.top + plot.height + FONT_SIZE + 6;
+  if (layout === 'slant') {
+    return categories
+      .map((category, index) => {
+        const x = plot.left + slot * (index + 0.5) + 4;
+        return text({ x, y: y - 4, 'text-anchor': 'end', transform: `rotate(-${SLANT_DEGREES} ${x} ${y - 4})`, fill: MUTED_INK }, category);
+      })
+      .join('');
+  }
+  const every = Math.max(1, Math.ceil((widestLabel(categories) + 6) / slot));
   const last = categories.length - 1;
   return categories
     .map((category, index) =>
-      (last - index) % every === 0
-        ? text({ x: plot.left + slot * (index + 0.5), y: plot.top + plot.height + FONT_SIZE + 6, 'text-anchor': 'middle', fill: MUTED_INK }, category)
-        : '',
+      (last - index) % every === 0 ? text({ x: plot.left + slot * (index + 0.5), y, 'text-anchor': 'middle', fill: MUTED_INK }, category) : '',
     )
     .join('');
 }

@@ -1,5 +1,5 @@
 import { seriesColour } from './chart-colours';
-import { categoryLabels, FONT_SIZE, legend, svgFrame, valueAxis, valueAxisWidth, VIEW_WIDTH, type ChartText, type Plot } from './chart-frame';
+import { categoryLabelHeight, categoryLabelOverhang, categoryLabels, FONT_SIZE, legend, svgFrame, valueAxis, valueAxisWidth, VIEW_WIDTH, type ChartText, type Plot } from './chart-frame';
 import { valueScale } from './chart-scale';
 import { element, escapeXml, round } from './svg-markup';
 
@@ -18,7 +18,6 @@ export interface LineChartInput extends ChartText {
 }
 
 const LEGEND_HEIGHT = 24;
-const BOTTOM = FONT_SIZE + 14;
 
 /**
  * A line chart as SVG markup: one `<path class="line">` per series and a
@@ -31,7 +30,7 @@ export function lineChart(input: LineChartInput): string {
   const scale = valueScale(largest, { minStep: input.minStep });
   const left = valueAxisWidth(scale, input.format);
   const top = input.series.length > 1 ? LEGEND_HEIGHT + 8 : 12;
-  const plot: Plot = { left, top, width: VIEW_WIDTH - left - 4, height: height - top - BOTTOM };
+  const plot: Plot = { left, top, width: VIEW_WIDTH - left - categoryLabelOverhang(input.categories, 'thin'), height: height - top - categoryLabelHeight(input.categories, 'thin') };
   const slot = plot.width / Math.max(1, input.categories.length);
   const x = (index: number) => plot.left + slot * (index + 0.5);
   const y = (value: number) => plot.top + plot.height - (Math.max(0, value) / scale.max) * plot.height;
