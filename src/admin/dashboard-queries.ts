@@ -92,9 +92,11 @@ export function membershipsInArrears(db: Db, limit: number): Promise<ArrearsRow[
   return db('memberships as m')
     .join('donors as d', 'd.id', 'm.donor_id')
     .whereIn('m.status', ARREARS_MEMBERSHIP_STATUSES)
-    .orderBy('m.status_at', 'desc')
+    // When the payment failed (payment_failed_at), not when the status was last restated (status_at);
+    // memberships from before that column fall back to status_at.
+    .orderByRaw('coalesce(m.payment_failed_at, m.status_at) desc nulls last')
     .limit(limit)
-    .select('m.donor_id', 'd.name', 'd.email', 'm.amount', 'm.currency', 'm.interval', 'm.status_at');
+    .select('m.donor_id', 'd.name', 'd.email', 'm.amount', 'm.currency', 'm.interval', db.raw('coalesce(m.payment_failed_at, m.status_at) as status_at'));
 }
 
 export interface RecentGiftRow {
