@@ -1,9 +1,11 @@
 import type { Db } from '../db/knex';
 import { DONATION_STATUS_LABELS } from '../giving/donation-status';
 import { formatMoney, toMajorString } from '../lib/money';
-import { donorLevel, type Level } from '../members/levels';
+import type { YearlyGiving } from '../members/level-queries';
+import { donorLevel, levelBasis, type Level } from '../members/levels';
 import type { MembershipRow } from '../members/membership-queries';
-import { DONOR_MEMBERSHIP_STATUS_LABELS, isEnded, isInArrears, isLive } from '../members/membership-status';
+import { DONOR_MEMBERSHIP_STATUS_LABELS, isEnded, isLive } from '../members/membership-status';
+import { nextPayment } from '../members/next-payment';
 import { yearInTimeZone } from '../receipts/receipt-number';
 import { formatDateInTimeZone } from '../receipts/receipt-view';
 import type { Settings } from '../settings/settings';
@@ -23,23 +25,24 @@ export interface AccountFacts {
   gifts: AccountGiftRow[];
   memberships: MembershipRow[];
   level: Level;
-  yearly: number;
+  giving: YearlyGiving;
   settings: Settings;
 }
 
 export async function loadAccountView(db: Db, donorId: string, settings: Settings) {
-  const [donor, gifts, memberships, { level, yearly }] = await Promise.all([
+  const [donor, gifts, memberships, { level, giving }] = await Promise.all([
     findAccountHolder(db, donorId),
     listAccountGifts(db, donorId),
     listAccountMemberships(db, donorId),
     donorLevel(db, donorId, settings),
   ]);
-  return buildAccountView({ donor, gifts, memberships, level, yearly, settings });
+  return buildAccountView({ donor, gifts, memberships, level, giving, settings });
 }
 
 /** What a signed-in donor sees: every gift with its receipt in force, and a statement per year. */
-export function buildAccountView({ donor, gifts, memberships, level, yearly, settings }: AccountFacts) {
+export function buildAccountView({ donor, gifts, memberships, level, giving, settings }: AccountFacts) {
   const timezone = settings.organization.timezone;
+  const date = (at: Date | null) => (at ? formatDateInTimeZone(at, timezone) : null);
   const years = [...new Set(gifts.filter((g) => g.receipt_number).map((g) => yearInTimeZone(g.paid_at, timezone)))];
   return {
     title: 'Your giving',
@@ -54,19 +57,25 @@ export function buildAccountView({ donor, gifts, memberships, level, yearly, set
       receiptNumber: g.receipt_number,
     })),
     years: years.sort((a, b) => b - a),
-    level: { name: level.name, yearly: formatMoney(yearly, settings.giving.currency) },
-    memberships: memberships.map((m) => ({
-      id: m.id,
-      status: m.status,
-      statusLabel: DONOR_MEMBERSHIP_STATUS_LABELS[m.status],
-      amount: `${formatMoney(m.amount, m.currency)} a ${m.interval}`,
-      amountValue: toMajorString(m.amount),
-      live: isLive(m.status),
-      pastDue: isInArrears(m.status),
-      cancelPending: m.cancel_at_period_end && !isEnded(m.status),
-      nextDate: m.current_period_end ? formatDateInTimeZone(m.current_period_end, timezone) : null,
-      endedDate: m.ended_at ? formatDateInTimeZone(m.ended_at, timezone) : null,
-      interval: m.interval,
-    })),
+    level: { name: level.name, yearly: formatMoney(giving.yearly, settings.giving.currency), basis: levelBasis(giving) },
+    memberships: memberships.map((m) => {
+      const next = nextPayment(m);
+      return {
+        id: m.id,
+        status: m.status,
+        statusLabel: DONOR_MEMBERSHIP_STATUS_LABELS[m.status],
+        amount: `${formatMoney(m.amount, m.currency)} a ${m.interval}`,
+        amountValue: toMajorString(m.amount),
+        live: isLive(m.status),
+        cancelPending: m.cancel_at_period_end && !isEnded(m.status),
+        /** The end of the period it is in: when a cancelling membership ends. */
+        periodEnd: date(m.current_period_end),
+        nextPaymentOn: next.kind === 'due' ? date(next.on) : null,
+        /** A payment that failed: when, and whether Stripe is still retrying it. */
+        failedPayment: next.kind === 'failed' ? { retrying: next.retrying, on: date(next.failedAt) } : null,
+        endedDate: date(m.ended_at),
+        interval: m.interval,
+      };
+    }),
   };
 }

@@ -16,6 +16,7 @@ export type AuditAction =
   | 'staff.password_changed'
   | 'donor.viewed'
   | 'receipt.downloaded'
+  | 'report.exported'
   | 'settings.changed'
   | 'export.downloaded'
   | 'export.aborted';

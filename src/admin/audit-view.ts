@@ -15,6 +15,7 @@ const ACTION_LABEL: Record<AuditAction, string> = {
   'staff.password_changed': 'Staff password changed',
   'donor.viewed': 'Opened donor record',
   'receipt.downloaded': 'Downloaded receipt',
+  'report.exported': 'Exported report',
   'settings.changed': 'Changed settings',
   'export.downloaded': 'Downloaded export',
   'export.aborted': 'Export stopped before the end',

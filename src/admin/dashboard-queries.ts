@@ -92,9 +92,11 @@ export function membershipsInArrears(db: Db, limit: number): Promise<ArrearsRow[
   return db('memberships as m')
     .join('donors as d', 'd.id', 'm.donor_id')
     .whereIn('m.status', ARREARS_MEMBERSHIP_STATUSES)
-    .orderBy('m.status_at', 'desc')
+    // When the payment failed (payment_failed_at), not when the status was last restated (status_at);
+    // memberships from before that column fall back to status_at.
+    .orderByRaw('coalesce(m.payment_failed_at, m.status_at) desc nulls last')
     .limit(limit)
-    .select('m.donor_id', 'd.name', 'd.email', 'm.amount', 'm.currency', 'm.interval', 'm.status_at');
+    .select('m.donor_id', 'd.name', 'd.email', 'm.amount', 'm.currency', 'm.interval', db.raw('coalesce(m.payment_failed_at, m.status_at) as status_at'));
 }
 
 export interface RecentGiftRow {
@@ -126,17 +128,20 @@ export interface SourceRow {
   raised: Sum;
 }
 
-/** The articles and campaigns that raised most since `since`, in `currency`. */
+/** A gift's source: its article, else its campaign, else its UTM source and campaign together ("newsletter / june"). */
+const SOURCE_SQL = "coalesce(article_title, article_url, campaign, nullif(concat_ws(' / ', utm_source, utm_campaign), ''))";
+
+/** The articles, campaigns and UTM tags that raised most since `since`, in `currency`. */
 export function topSources(db: Db, currency: string, since: Date, limit: number): Promise<SourceRow[]> {
   return db('donations')
     .where({ currency })
     .whereIn('status', KEPT_DONATION_STATUSES)
     .where('paid_at', '>', since)
-    .whereRaw('coalesce(article_title, article_url, campaign) is not null')
+    .whereRaw(`${SOURCE_SQL} is not null`)
     .groupByRaw('1')
     .orderBy([{ column: 'raised', order: 'desc' }])
     .limit(limit)
-    .select(db.raw('coalesce(article_title, article_url, campaign) as source'), db.raw('count(*) as gifts'), db.raw(`sum(${netPaidSql()}) as raised`));
+    .select(db.raw(`${SOURCE_SQL} as source`), db.raw('count(*) as gifts'), db.raw(`sum(${netPaidSql()}) as raised`));
 }
 
 export interface LevelCountRow {

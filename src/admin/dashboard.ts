@@ -120,7 +120,8 @@ function donorsByLevel(rows: LevelCountRow[], settings: Settings) {
   }));
 }
 
-function percentChange(now: number, before: number): string | null {
+/** "+19%", "-4%", or null when there is nothing to compare with. */
+export function percentChange(now: number, before: number): string | null {
   if (before === 0) return null;
   const change = Math.round(((now - before) / before) * 100);
   return `${change > 0 ? '+' : ''}${change}%`;

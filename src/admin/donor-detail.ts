@@ -2,10 +2,11 @@ import type Stripe from 'stripe';
 import type { Db } from '../db/knex';
 import { DONATION_STATUS_LABELS } from '../giving/donation-status';
 import { formatMoney } from '../lib/money';
-import { levelFor } from '../members/levels';
-import { yearlyGiving } from '../members/level-queries';
+import { levelBasis, levelFor } from '../members/levels';
+import { yearlyGiving, type YearlyGiving } from '../members/level-queries';
 import type { MembershipRow } from '../members/membership-queries';
 import { isEnded } from '../members/membership-status';
+import { nextPayment } from '../members/next-payment';
 import { formatDateInTimeZone } from '../receipts/receipt-view';
 import type { Settings } from '../settings/settings';
 import {
@@ -33,8 +34,8 @@ export interface DonorRecordFacts {
   settings: Settings;
   donor: DonorRecordRow;
   totals: DonorTotalsRow | null;
-  /** Given in the last 12 months, in the organisation's currency: what the level is. */
-  yearly: number;
+  /** In the organisation's currency: given in the last 12 months, committed a year, and the greater, which sets the level. */
+  giving: YearlyGiving;
   memberships: MembershipRow[];
   gifts: GiftRow[];
 }
@@ -47,7 +48,7 @@ export async function loadDonorRecordView(db: Db, donorId: string, settings: Set
     settings,
     donor,
     totals: await findDonorTotals(db, donor.id),
-    yearly: await yearlyGiving(db, donor.id, settings.giving.currency, now),
+    giving: await yearlyGiving(db, donor.id, settings.giving.currency, now),
     memberships: await listedMembershipsOf(db, donor.id),
     gifts: await listedGiftsOf(db, donor.id, GIFTS_SHOWN),
   });
@@ -56,12 +57,12 @@ export async function loadDonorRecordView(db: Db, donorId: string, settings: Set
 export type DonorRecordView = ReturnType<typeof buildDonorRecordView>;
 
 
-export function buildDonorRecordView({ settings, donor, totals, yearly, memberships, gifts }: DonorRecordFacts) {
+export function buildDonorRecordView({ settings, donor, totals, giving, memberships, gifts }: DonorRecordFacts) {
   const timezone = settings.organization.timezone;
   const currency = settings.giving.currency;
   const date = (at: Date | null) => (at ? formatDateInTimeZone(at, timezone) : null);
   const levels = settings.membership_levels;
-  const level = levelFor(yearly, levels);
+  const level = levelFor(giving.yearly, levels);
   const next = levels[levels.indexOf(level) + 1];
 
   return {
@@ -74,29 +75,16 @@ export function buildDonorRecordView({ settings, donor, totals, yearly, membersh
     since: date(donor.created_at),
     level: {
       name: level.name,
-      yearly: formatMoney(yearly, currency),
-      next: next ? { name: next.name, toGo: formatMoney(next.min_yearly - yearly, currency) } : null,
+      yearly: formatMoney(giving.yearly, currency),
+      basis: levelBasis(giving),
+      next: next ? { name: next.name, toGo: formatMoney(next.min_yearly - giving.yearly, currency) } : null,
     },
+    givenLast12Months: formatMoney(giving.given, currency),
+    committedYearly: giving.committed > 0 ? formatMoney(giving.committed, currency) : null,
     lifetime: formatMoney(Number(totals?.lifetime ?? 0), currency),
     giftCount: Number(totals?.gifts ?? 0),
     firstGift: date(totals?.first_gift_at ?? null),
-    memberships: memberships.map((m) => ({
-      id: m.id,
-      ...membershipLabel(m),
-      started: date(m.created_at),
-      nextCharge: !isEnded(m.status) && !m.cancel_at_period_end ? date(m.current_period_end) : null,
-      endsOn: !isEnded(m.status) && m.cancel_at_period_end ? date(m.current_period_end) : null,
-      ended: date(m.ended_at),
-      cancellation: m.cancellation_reason || m.cancellation_feedback || m.cancellation_comment
-        ? {
-            reason: m.cancellation_reason,
-            feedback: m.cancellation_feedback ? CANCEL_FEEDBACK[m.cancellation_feedback] ?? m.cancellation_feedback : null,
-            comment: m.cancellation_comment,
-          }
-        : null,
-      source: m.article_title ?? m.article_url ?? m.campaign ?? null,
-      stripeSubscriptionId: m.stripe_subscription_id,
-    })),
+    memberships: memberships.map((m) => membershipOnRecord(m, date)),
     gifts: gifts.map((g) => ({
       id: g.id,
       date: date(g.paid_at ?? g.failed_at ?? g.created_at),
@@ -114,6 +102,30 @@ export function buildDonorRecordView({ settings, donor, totals, yearly, membersh
       articleUrl: g.article_url && /^https?:\/\//i.test(g.article_url) ? g.article_url : null,
     })),
     giftsTruncated: gifts.length === GIFTS_SHOWN,
+  };
+}
+
+/** A membership on the donor record: its amount and status, what its billing does next, how it ended. */
+function membershipOnRecord(m: MembershipRow, date: (at: Date | null) => string | null) {
+  const next = nextPayment(m);
+  return {
+    id: m.id,
+    ...membershipLabel(m),
+    started: date(m.created_at),
+    nextCharge: next.kind === 'due' ? date(next.on) : null,
+    failedPayment: next.kind === 'failed' ? { retrying: next.retrying, on: date(next.failedAt) } : null,
+    endsOn: !isEnded(m.status) && m.cancel_at_period_end ? date(m.current_period_end) : null,
+    ended: date(m.ended_at),
+    cancellation:
+      m.cancellation_reason || m.cancellation_feedback || m.cancellation_comment
+        ? {
+            reason: m.cancellation_reason,
+            feedback: m.cancellation_feedback ? (CANCEL_FEEDBACK[m.cancellation_feedback] ?? m.cancellation_feedback) : null,
+            comment: m.cancellation_comment,
+          }
+        : null,
+    source: m.article_title ?? m.article_url ?? m.campaign ?? null,
+    stripeSubscriptionId: m.stripe_subscription_id,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Db } from '../db/knex';
-import { yearlyGivingQuery } from '../members/level-queries';
+import { toYearlyGiving, yearlyGivingQuery, type YearlyGiving } from '../members/level-queries';
 import {
   ARREARS_MEMBERSHIP_STATUSES,
   LIVE_MEMBERSHIP_STATUSES,
@@ -120,11 +120,11 @@ function applyMembershipFilter(db: Db, query: ReturnType<Db>, filter: Membership
   }
 }
 
-/** Each donor's yearly giving in `currency`; donors who gave nothing are absent. */
-export async function yearlyGivingOf(db: Db, donorIds: string[], currency: string, now: Date): Promise<Map<string, number>> {
+/** Each donor's yearly giving in `currency` (given, committed, the level's measure); donors with none are absent. */
+export async function yearlyGivingOf(db: Db, donorIds: string[], currency: string, now: Date): Promise<Map<string, YearlyGiving>> {
   if (donorIds.length === 0) return new Map();
-  const rows: { donor_id: string; yearly: string }[] = await yearlyGivingQuery(db, now, currency, donorIds);
-  return new Map(rows.map((r) => [r.donor_id, Number(r.yearly)]));
+  const rows: ({ donor_id: string } & Parameters<typeof toYearlyGiving>[0])[] = await yearlyGivingQuery(db, now, currency, donorIds);
+  return new Map(rows.map((r) => [r.donor_id, toYearlyGiving(r)]));
 }
 
 /** Each donor's started memberships, newest first. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../db/knex';
 import { formatMoney } from '../lib/money';
 import { printable } from '../lib/text';
+import { NO_YEARLY_GIVING, type YearlyGiving } from '../members/level-queries';
 import { levelFor, levelRange } from '../members/levels';
 import { formatDateInTimeZone } from '../receipts/receipt-view';
 import type { Settings } from '../settings/settings';
@@ -18,7 +19,8 @@ export const MEMBERSHIP_FILTERS = {
   none: 'Never a member',
 } as const satisfies Record<Exclude<MembershipFilter, ''>, string>;
 
-export const SORTS = { recent: 'Most recent gift', yearly: 'Giving in the last 12 months', name: 'Name' } as const;
+// `yearly` orders by the level's measure (given or committed, whichever is more), so it is named as the level.
+export const SORTS = { recent: 'Most recent gift', yearly: 'Level, highest first', name: 'Name' } as const;
 
 export const donorSearchQuery = z.object({
   q: printable.trim().max(200, 'a search is at most 200 characters').default(''),
@@ -34,15 +36,16 @@ export interface DonorSearchFacts {
   settings: Settings;
   hits: DonorHit[];
   total: number;
-  /** Each listed donor's giving in the last 12 months. */
-  yearly: Map<string, number>;
+  /** Each listed donor's yearly giving: given in the last 12 months, committed a year, and the level's measure. */
+  yearly: Map<string, YearlyGiving>;
   memberships: Map<string, MembershipSummaryRow[]>;
 }
 
 /**
- * One page of donors matching a staff search, with each donor's level.
- * Yearly giving for levels is added up over every donor only when the search
- * filters or sorts by it, and otherwise for the page's 50 donors alone.
+ * One page of donors matching a staff search, with each donor's level and what
+ * they gave in the last 12 months. Yearly giving is added up over every donor
+ * only when the search filters or sorts by it; what the page shows is read for
+ * its 50 donors alone.
  */
 export async function loadDonorSearchView(db: Db, search: DonorSearch, settings: Settings, now = new Date()) {
   const { currency } = settings.giving;
@@ -58,8 +61,7 @@ export async function loadDonorSearchView(db: Db, search: DonorSearch, settings:
     now,
   });
   const ids = hits.map((h) => h.id);
-  const byYearly = yearlyRange !== null || search.sort === 'yearly';
-  const yearly = byYearly ? new Map(hits.map((h) => [h.id, Number(h.yearly ?? 0)])) : await yearlyGivingOf(db, ids, currency, now);
+  const yearly = await yearlyGivingOf(db, ids, currency, now);
   return buildDonorSearchView({ search, settings, hits, total, yearly, memberships: await startedMembershipsOf(db, ids) });
 }
 
@@ -72,16 +74,19 @@ export function buildDonorSearchView({ search, settings, hits, total, yearly, me
     total,
     pages: Math.max(1, Math.ceil(total / DONORS_PER_PAGE)),
     unknownLevel: search.level !== '' && levelRange(search.level, levels) === null,
-    donors: hits.map((h) => ({
-      id: h.id,
-      name: h.name,
-      email: h.email,
-      level: levelFor(yearly.get(h.id) ?? 0, levels).name,
-      yearly: formatMoney(yearly.get(h.id) ?? 0, currency),
-      lifetime: formatMoney(Number(h.lifetime ?? 0), currency),
-      gifts: Number(h.gifts ?? 0),
-      lastGift: h.last_gift_at ? formatDateInTimeZone(h.last_gift_at, timezone) : null,
-      membership: membershipSummary(memberships.get(h.id) ?? []),
-    })),
+    donors: hits.map((h) => {
+      const giving = yearly.get(h.id) ?? NO_YEARLY_GIVING;
+      return {
+        id: h.id,
+        name: h.name,
+        email: h.email,
+        level: levelFor(giving.yearly, levels).name,
+        given: formatMoney(giving.given, currency),
+        lifetime: formatMoney(Number(h.lifetime ?? 0), currency),
+        gifts: Number(h.gifts ?? 0),
+        lastGift: h.last_gift_at ? formatDateInTimeZone(h.last_gift_at, timezone) : null,
+        membership: membershipSummary(memberships.get(h.id) ?? []),
+      };
+    }),
   };
 }

@@ -4,7 +4,10 @@ import type { Db } from '../db/knex';
 import { validate } from '../http/validate';
 import { printable } from '../lib/text';
 import type { Settings, SettingsCache } from '../settings/settings';
+import { chartReportRouter } from './chart-report-routes';
+import { REPORT_PAGES } from './report-catalogue';
 import { loadReportGiftsView } from './report-gifts-view';
+import { mayUse } from './roles';
 import { requireAccess } from './staff-sessions';
 import { todayInTimeZone, withReportPeriod } from './report-period';
 import { REPORT_SORT_KEYS, type ReportDimension } from './revenue-report-queries';
@@ -31,10 +34,18 @@ export function reportGiftsQuery(today: string) {
 
 /**
  * `/admin/reports/*`: revenue by story (every role, the newsroom included)
- * and by campaign, and the gifts behind each row (roles that see donors).
+ * and by campaign, and the gifts behind each row (roles that see donors);
+ * the chart reports (chart-report-routes.ts); and the index of them all.
  */
 export function reportRouter(deps: { db: Db; settings: SettingsCache }): Router {
   const router = Router();
+
+  // Every report page shows the reports' sub-navigation (each entry only to a role that may open it), styled by its own sheet.
+  router.use('/admin/reports', (_req, res, next) => {
+    res.locals.reportPages = REPORT_PAGES;
+    res.locals.stylesheets = ['/static/report-charts.css'];
+    next();
+  });
 
   const today = (settings: Settings) => todayInTimeZone(new Date(), settings.organization.timezone);
 
@@ -45,7 +56,12 @@ export function reportRouter(deps: { db: Db; settings: SettingsCache }): Router 
     res.render('admin/report', await loadRevenueReportView(deps.db, dimension, query, settings));
   };
 
-  router.get('/admin/reports', requireAccess('story_report'), (_req, res) => res.redirect(303, '/admin/reports/stories'));
+  // A role with one report (the newsroom's and staff's revenue by story) goes straight to it.
+  router.get('/admin/reports', requireAccess('story_report'), (req, res) => {
+    if (!mayUse(req.staff!.role, 'reports')) return res.redirect(303, '/admin/reports/stories');
+    res.locals.section = 'reports';
+    res.render('admin/reports', { title: 'Reports', reports: REPORT_PAGES.filter((r) => mayUse(req.staff!.role, r.area)) });
+  });
   router.get('/admin/reports/stories', requireAccess('story_report'), report('story'));
   router.get('/admin/reports/campaigns', requireAccess('reports'), report('campaign'));
 
@@ -58,6 +74,8 @@ export function reportRouter(deps: { db: Db; settings: SettingsCache }): Router 
     res.locals.section = 'reports';
     res.render('admin/report-gifts', await loadReportGiftsView(deps.db, { dimension, key, from: query.from, to: query.to, page: query.page }, settings));
   });
+
+  router.use(chartReportRouter(deps));
 
   return router;
 }

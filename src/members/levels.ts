@@ -1,6 +1,6 @@
 import type { Db } from '../db/knex';
 import type { Settings } from '../settings/settings';
-import { yearlyGiving } from './level-queries';
+import { yearlyGiving, type YearlyGiving } from './level-queries';
 
 export interface Level {
   name: string;
@@ -15,8 +15,17 @@ export function levelFor(yearly: number, levels: readonly Level[]): Level {
 }
 
 export async function donorLevel(db: Db, donorId: string, settings: Settings, now = new Date()) {
-  const yearly = await yearlyGiving(db, donorId, settings.giving.currency, now);
-  return { yearly, level: levelFor(yearly, settings.membership_levels) };
+  const giving = await yearlyGiving(db, donorId, settings.giving.currency, now);
+  return { giving, level: levelFor(giving.yearly, settings.membership_levels) };
+}
+
+/**
+ * What a level was reached on: the yearly amount of committed memberships when
+ * that is more than the gifts of the last 12 months, else the gifts. Pages say
+ * which, so a commitment is never read as money already given.
+ */
+export function levelBasis(giving: YearlyGiving): 'commitment' | 'gifts' {
+  return giving.committed > giving.given ? 'commitment' : 'gifts';
 }
 
 /** The yearly-giving range of the level named `name`: [min, next level's min). */

@@ -6,6 +6,7 @@ import type { EmailTemplate } from '../mail/templates';
 import { formatDateInTimeZone } from '../receipts/receipt-view';
 import { findDonorNameForDocuments } from '../donors/donor-queries';
 import { findMembership } from './membership-queries';
+import { nextPayment } from './next-payment';
 
 const data = z.object({ membership_id: z.uuid() });
 const INTERVAL = { month: 'month', year: 'year' } as const;
@@ -15,10 +16,13 @@ async function membershipFacts(db: Db, raw: Record<string, unknown>, ctx: EmailC
   if (!membership) throw new Error('membership not found');
   const donor = membership.donor_id ? await findDonorNameForDocuments(db, membership.donor_id) : undefined;
   const timezone = ctx.settings.organization.timezone;
+  // Mail is rendered when sent, from the row as it is then: a welcome sent after a renewal failed names no next payment.
+  const next = nextPayment(membership);
   return {
     membership: {
       amount: `${formatMoney(membership.amount, membership.currency)} a ${INTERVAL[membership.interval]}`,
       periodEnd: membership.current_period_end ? formatDateInTimeZone(membership.current_period_end, timezone) : null,
+      nextPaymentOn: next.kind === 'due' ? formatDateInTimeZone(next.on, timezone) : null,
     },
     greeting: donor?.name?.trim() ? `Dear ${donor.name.trim()},` : 'Hello,',
     accountUrl: `${ctx.baseUrl}/account`,

@@ -27,6 +27,8 @@ export interface MembershipRow extends Attribution {
   cancellation_comment: string | null;
   snapshot_at: Date | null;
   status_at: Date | null;
+  /** When the newest failed payment was reported (`invoice.payment_failed`); null if none was. */
+  payment_failed_at: Date | null;
   email: string | null;
   anonymous: boolean;
   tribute_name: string | null;

@@ -1,3 +1,5 @@
+import type Stripe from 'stripe';
+
 /**
  * The membership status vocabulary, defined once: Stripe's subscription
  * statuses plus our own for a Checkout that never finished (`pending`,
@@ -38,6 +40,20 @@ export const LIVE_MEMBERSHIP_STATUSES = [
   ...ARREARS_MEMBERSHIP_STATUSES,
   'paused',
 ] as const satisfies readonly MembershipStatus[];
+
+/**
+ * On hold: live but not paying now (in arrears, or paused). Reports stop
+ * counting a membership as active from the moment it went on hold.
+ */
+export const ON_HOLD_MEMBERSHIP_STATUSES = [...ARREARS_MEMBERSHIP_STATUSES, 'paused'] as const satisfies readonly MembershipStatus[];
+
+/**
+ * Why Stripe ends a subscription the member did not ask to end
+ * (`cancellation_details.reason`): a payment that failed for good, or one the
+ * cardholder's bank took back. A membership ended for one of these lapsed;
+ * one ended for any other reason (or none recorded) was cancelled.
+ */
+export const LAPSE_REASONS = ['payment_failed', 'payment_disputed'] as const satisfies readonly Stripe.Subscription.CancellationDetails.Reason[];
 
 /** Ended: final in Stripe; a subscription never comes back from these. */
 export const ENDED_MEMBERSHIP_STATUSES = ['canceled', 'incomplete_expired'] as const satisfies readonly MembershipStatus[];

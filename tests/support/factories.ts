@@ -34,6 +34,29 @@ export function buildPaidDonation(db: Knex, overrides: Row & { amount?: number }
   return buildDonation(db, { status: 'succeeded', amount, amount_paid: amount, paid_at: new Date(), ...overrides });
 }
 
+/** The receipt in force for a paid donation (`buildPaidDonation`), numbered in the year it was paid. */
+export async function buildReceipt(db: Knex, donation: Row & { id: string }): Promise<{ id: string; number: string } & Row> {
+  const paidAt = (donation.paid_at as Date | undefined) ?? new Date();
+  const year = paidAt.getUTCFullYear();
+  const sequence = next();
+  const amount = Number(donation.amount_paid ?? donation.amount);
+  const [row] = await db('receipts')
+    .insert({
+      number: `${year}-${String(sequence).padStart(6, '0')}`,
+      year,
+      sequence,
+      kind: 'donation',
+      donation_id: donation.id,
+      donor_id: donation.donor_id ?? null,
+      currency: donation.currency ?? 'usd',
+      amount,
+      deductible_amount: amount,
+      contributed_at: paidAt,
+    })
+    .returning('*');
+  return row;
+}
+
 /** A membership: by default $10 a month, pending (as POST /donate leaves it). */
 export async function buildMembership(db: Knex, overrides: Row = {}): Promise<{ id: string } & Row> {
   const [row] = await db('memberships')

@@ -77,7 +77,11 @@ export const handleInvoicePaymentFailed: EventHandler = async (ctx, event) => {
   const membership = await membershipForInvoice(ctx, invoice);
   if (!membership) return;
   const donorId = await donorForInvoice(ctx, invoice, membership);
-  const after = await applyStatusHint(ctx.trx, membership, 'past_due', new Date(event.created * 1000), { donor_id: donorId });
+  const failedAt = new Date(event.created * 1000);
+  // Each retry that fails reports again; keep the newest, whatever order the reports arrive in.
+  const held = membership.payment_failed_at;
+  const paymentFailedAt = held && held > failedAt ? held : failedAt;
+  const after = await applyStatusHint(ctx.trx, membership, 'past_due', failedAt, { donor_id: donorId, payment_failed_at: paymentFailedAt });
   // Only news if it is still true: a late or replayed failure after the invoice was paid sends nothing.
   if (after.status === 'past_due' && !(await isInvoicePaid(ctx.trx, invoice.id!))) await queuePaymentFailedEmail(ctx.trx, after, invoice.id!);
 };

@@ -97,4 +97,11 @@ describe('GET /admin (dashboard)', () => {
     expect(html).toMatch(/Recent gifts[\s\S]*?<tbody>\s*<tr><td>[^<]+<\/td><td><a href="\/admin\/donors\/[^"]+">Mae Monthly<\/a><\/td><td class="num">\$10\.00/);
     expect(html).toMatch(/Top sources[\s\S]*?spring-drive<\/td><td class="num">1<\/td><td class="num">\$60\.00[\s\S]*?Council votes on budget<\/td><td class="num">1<\/td><td class="num">\$25\.00/);
   });
+
+  it('dates a failed payment by when it failed, not by the last time the status was restated', async () => {
+    const { membershipId } = await seedDonor(t, { email: 'late@example.com', name: 'Lou Late' }, [], { amount: 1500, interval: 'month', status: 'past_due' });
+    // Failed on 2 March; a change of amount on 20 March restated past_due.
+    await t.db('memberships').where({ id: membershipId }).update({ payment_failed_at: new Date('2026-03-02T15:00:00Z'), status_at: new Date('2026-03-20T15:00:00Z') });
+    expect(await dashboard()).toMatch(/Lou Late<\/a><\/td><td>\$15\.00 a month<\/td><td>March 2, 2026<\/td>/);
+  });
 });

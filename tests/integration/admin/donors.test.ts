@@ -1,9 +1,11 @@
 import request from 'supertest';
 import { bootTestApp, type TestApp } from '../../support/app';
-import { invoiceObject, subscriptionSession } from '../../support/membership-fixtures';
+import { formatDateInTimeZone } from '../../../src/receipts/receipt-view';
+import { defaultSettings } from '../../../src/settings/settings';
+import { invoiceObject, subscriptionObject, subscriptionSession } from '../../support/membership-fixtures';
 import { checkoutSession } from '../../support/stripe-fixtures';
 import { deliver, pendingDonation } from '../receipts/support';
-import { buildMembership } from '../../support/factories';
+import { buildMembership, buildPaidDonation } from '../../support/factories';
 import { seedDonor, signedInStaff } from './support';
 
 const DAY = 86_400;
@@ -53,7 +55,7 @@ describe('donors in the staff console', () => {
       const member = await t.db('donors').where({ email: 'grace@example.com' }).first();
       const page = await get(`/admin/donors/${member.id}`);
       expect(page.status).toBe(200);
-      expect(page.text).toMatch(/<strong data-level>Sustainer<\/strong> <span class="muted">· \$120\.00 in a year/);
+      expect(page.text).toMatch(/<strong data-level>Sustainer<\/strong> <span class="muted">· \$120\.00 a year committed by membership/);
       expect(page.text).toContain('$880.00 more a year reaches Leadership Circle');
       expect(page.text).toContain('<strong>$10.00 a month</strong> <span class="tag ok">Active</span>');
       const receipt = await t.db('receipts').first('number');
@@ -74,6 +76,81 @@ describe('donors in the staff console', () => {
         'Rae Refunded': 'Supporter',
       });
       expect(list.text).toMatch(/Lee Lapsed[\s\S]*?\$0\.00[\s\S]*?\$2,000\.00/);
+    });
+  });
+
+  describe('money given, kept apart from what a membership commits', () => {
+    /** The cells of one donor's row on a donors page. */
+    async function rowOf(path: string, name: string): Promise<string> {
+      const html = (await get(path)).text;
+      const row = [...html.matchAll(/<tr data-donor="[^"]+">([\s\S]*?)<\/tr>/g)].find((r) => r[1]!.includes(`>${name}</a>`));
+      if (!row) throw new Error(`no row for ${name}`);
+      return row[1]!;
+    }
+
+    it('shows a $15-a-month member who has given $25 at $25 given in the last 12 months, with the $15 a month as their membership', async () => {
+      const { donorId } = await seedDonor(t, { email: 'sam@example.com', name: 'Sam Fifteen' }, [{ amount: 1500, daysAgo: 20 }], {
+        amount: 1500,
+        interval: 'month',
+        status: 'active',
+      });
+      await buildPaidDonation(t.db, { donor_id: donorId, amount: 1000, paid_at: new Date(Date.now() - 3 * DAY * 1000) });
+
+      for (const path of ['/admin/donors', '/admin/donors?sort=yearly', '/admin/donors?level=Sustainer']) {
+        const row = await rowOf(path, 'Sam Fifteen');
+        expect(row).toMatch(/<td class="num" data-label="Given, last 12 months" data-given>\$25\.00<\/td>/);
+        expect(row).toMatch(/<td data-label="Membership" data-membership>\$15\.00 a month<br>/);
+        // The level still counts the commitment ($180 a year), but no cell shows it as money given.
+        expect(levelsOnPage(`<tr data-donor="x">${row}</tr>`)).toEqual({ 'Sam Fifteen': 'Sustainer' });
+        expect(row).not.toContain('$180.00');
+      }
+
+      const record = (await get(`/admin/donors/${donorId}`)).text;
+      expect(record).toContain('<dt>Given in the last 12 months</dt><dd data-given>$25.00</dd>');
+      expect(record).toContain('<dt>Membership commitment</dt><dd data-commitment>$180.00 a year</dd>');
+      expect(record).toMatch(/<strong data-level>Sustainer<\/strong> <span class="muted">· \$180\.00 a year committed by membership<\/span>/);
+    });
+
+    it('says a level reached by gifts was reached by gifts, and shows no commitment for a donor without a membership', async () => {
+      const { donorId } = await seedDonor(t, { email: 'olu@example.com', name: 'Olu Once' }, [{ amount: 7000, daysAgo: 30 }]);
+      expect(await rowOf('/admin/donors', 'Olu Once')).toContain('data-given>$70.00</td>');
+      const record = (await get(`/admin/donors/${donorId}`)).text;
+      expect(record).toMatch(/<strong data-level>Member<\/strong> <span class="muted">· \$70\.00 given in the last 12 months<\/span>/);
+      expect(record).not.toContain('data-commitment');
+    });
+  });
+
+  describe('a membership whose renewal failed', () => {
+    const now = Math.floor(Date.now() / 1000);
+    const failedAt = now - 2 * DAY;
+    const failedOn = formatDateInTimeZone(new Date(failedAt * 1000), defaultSettings().organization.timezone);
+
+    async function memberWhosePaymentFailed() {
+      const m = await buildMembership(t.db, { stripe_checkout_session_id: 'cs_failing' });
+      const ids = { membershipId: m.id, subscriptionId: 'sub_failing', customerId: 'cus_failing', sessionId: 'cs_failing' };
+      await deliver(t, 'checkout.session.completed', subscriptionSession(ids, 'pat@example.com'), { created: now - 40 * DAY });
+      await deliver(t, 'customer.subscription.updated', subscriptionObject(ids, { periodStart: now - 40 * DAY }), { created: now - 40 * DAY });
+      await deliver(t, 'invoice.paid', invoiceObject(ids, { id: 'in_first', paidAt: now - 40 * DAY, email: 'pat@example.com' }), { created: now - 40 * DAY });
+      await deliver(t, 'customer.subscription.updated', subscriptionObject(ids, { status: 'past_due', periodStart: now - 10 * DAY }), { created: failedAt });
+      await deliver(t, 'invoice.payment_failed', invoiceObject(ids, { id: 'in_second', status: 'open', paidAt: now - 10 * DAY, email: 'pat@example.com' }), { created: failedAt });
+      const donor = await t.db('donors').where({ email: 'pat@example.com' }).first('id');
+      return { ids, donorId: donor.id as string };
+    }
+
+    it('says on the donor record that the payment failed, when, and that Stripe is retrying it, not when the next payment is', async () => {
+      const { donorId } = await memberWhosePaymentFailed();
+      const page = (await get(`/admin/donors/${donorId}`)).text;
+      expect(page).toContain('<span class="tag warn">Payment failed</span>');
+      expect(page).toContain(`<span data-failed-payment>· payment failed on ${failedOn}, Stripe is retrying it; the member can update their card from their account</span>`);
+      expect(page).not.toMatch(/next payment/i);
+    });
+
+    it('says the retries are over once Stripe marks the membership unpaid', async () => {
+      const { ids, donorId } = await memberWhosePaymentFailed();
+      await deliver(t, 'customer.subscription.updated', subscriptionObject(ids, { status: 'unpaid', periodStart: now - 10 * DAY }), { created: now - DAY });
+      const page = (await get(`/admin/donors/${donorId}`)).text;
+      expect(page).toContain(`<span data-failed-payment>· payment failed on ${failedOn}, retries are over;`);
+      expect(page).not.toMatch(/next payment/i);
     });
   });
 

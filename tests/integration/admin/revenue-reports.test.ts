@@ -174,7 +174,7 @@ describe('staff console: revenue by story and by campaign', () => {
     const admin = await signedInStaff(t, 'admin');
     const res = await request(t.app).get('/admin/reports/campaigns').set('Cookie', admin.cookie);
     expect(res.status).toBe(200);
-    expect(res.text).toContain('href="/admin/reports/stories" aria-current="page">Reports</a>');
+    expect(res.text).toContain('href="/admin/reports" aria-current="page">Reports</a>');
   });
 
   it('sends a signed-out visitor to sign in, and back after', async () => {

@@ -33,6 +33,10 @@ const ROUTES: Record<string, readonly StaffRole[] | typeof OPEN | typeof GUARD> 
   'GET /admin/reports/stories': ALL,
   'GET /admin/reports/campaigns': FINANCE,
   'GET /admin/reports/gifts': SEES_DONORS,
+  'GET /admin/reports/revenue': FINANCE,
+  'GET /admin/reports/members': FINANCE,
+  'GET /admin/reports/gifts-by-size': FINANCE,
+  'GET /admin/reports/sources': FINANCE,
   'GET /admin/exports': FINANCE,
   'GET /admin/exports/donors.csv': FINANCE,
   'GET /admin/exports/donations.csv': FINANCE,
@@ -174,7 +178,8 @@ describe('roles in the staff console', () => {
     };
     expect(await nav('newsroom')).toEqual(['/admin', '/admin/reports/stories']);
     expect(await nav('staff')).toEqual(['/admin', '/admin/donors', '/admin/reports/stories']);
-    expect(await nav('finance')).toEqual(['/admin', '/admin/donors', '/admin/reports/stories', '/admin/exports']);
-    expect(await nav('admin')).toEqual(['/admin', '/admin/donors', '/admin/reports/stories', '/admin/exports', '/admin/settings/levels', '/admin/staff', '/admin/audit']);
+    // Roles with more than one report start at the reports index.
+    expect(await nav('finance')).toEqual(['/admin', '/admin/donors', '/admin/reports', '/admin/exports']);
+    expect(await nav('admin')).toEqual(['/admin', '/admin/donors', '/admin/reports', '/admin/exports', '/admin/settings/levels', '/admin/staff', '/admin/audit']);
   });
 });

@@ -105,7 +105,9 @@ describe('Membership events through signed webhooks', () => {
     const failed = invoiceObject(ids, { id: 'in_failed', status: 'open', paidAt: T0 + 30 * DAY });
     await deliver(t, 'invoice.payment_failed', failed, { created: T0 + 30 * DAY });
     await deliver(t, 'invoice.payment_failed', failed, { created: T0 + 30 * DAY + 1 });
-    expect((await membership(ids)).status).toBe('past_due');
+    // A report of an earlier attempt, arriving late, leaves the newest failure's time.
+    await deliver(t, 'invoice.payment_failed', failed, { created: T0 + 29 * DAY });
+    expect(await membership(ids)).toMatchObject({ status: 'past_due', payment_failed_at: new Date((T0 + 30 * DAY + 1) * 1000) });
     expect(await outboxTemplates()).toEqual(['member-welcome', 'membership-payment-failed']);
     expect(await t.db('donations')).toHaveLength(0);
 
