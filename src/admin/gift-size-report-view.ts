@@ -1,5 +1,6 @@
 import type { Db } from '../db/knex';
-import { formatMoney, toMajorUnits } from '../lib/money';
+import { csvAmount } from '../lib/csv';
+import { formatMoney } from '../lib/money';
 import type { Settings } from '../settings/settings';
 import { barChart } from './charts/bar-chart';
 import type { ReportTable } from './export-report';
@@ -89,7 +90,7 @@ export function buildGiftSizeView({ period, currency, buckets, summary, donors }
     csv: {
       filename: `gifts-by-size-${period.from}-to-${period.to}.csv`,
       header: ['Size', 'One-time gifts', `One-time given (${code})`, 'Membership payments', `Membership payments given (${code})`, 'All gifts'],
-      rows: sizes.map((s) => [s.label, s.oneTime, toMajorUnits(s.oneTimeGiven), s.recurring, toMajorUnits(s.recurringGiven), s.oneTime + s.recurring]),
+      rows: sizes.map((s) => [s.label, s.oneTime, csvAmount(s.oneTimeGiven), s.recurring, csvAmount(s.recurringGiven), s.oneTime + s.recurring]),
     } satisfies ReportTable,
   };
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../db/knex';
-import { formatMoney, toMajorUnits } from '../lib/money';
+import { csvAmount } from '../lib/csv';
+import { formatMoney } from '../lib/money';
 import type { Settings } from '../settings/settings';
 import { barChart } from './charts/bar-chart';
 import { lineChart } from './charts/line-chart';
@@ -149,7 +150,7 @@ export function buildMemberReportView({ query, thisMonth, currency, months: mont
             m.lapsed,
             m.activeAtEnd,
             m.churn === null ? null : Math.round(m.churn * 1000) / 10,
-            toMajorUnits(m.mrr),
+            csvAmount(m.mrr),
           ]),
         }) satisfies ReportTable,
   };

@@ -1,5 +1,6 @@
 import type { Db } from '../db/knex';
-import { formatMoney, toMajorUnits } from '../lib/money';
+import { csvAmount } from '../lib/csv';
+import { formatMoney } from '../lib/money';
 import type { Settings } from '../settings/settings';
 import { barChart } from './charts/bar-chart';
 import { percentChange } from './dashboard';
@@ -81,7 +82,7 @@ export function buildRevenueByMonthView({ query, thisMonth, currency, rows }: Re
     csv: {
       filename: `revenue-by-month-${months[0]!.month}-to-${query.end}.csv`,
       header: ['Month', `One-time (${currency.toUpperCase()})`, `Recurring (${currency.toUpperCase()})`, `Total (${currency.toUpperCase()})`, 'Gifts'],
-      rows: months.map((m) => [m.month, toMajorUnits(m.oneTime), toMajorUnits(m.recurring), toMajorUnits(m.total), m.gifts]),
+      rows: months.map((m) => [m.month, csvAmount(m.oneTime), csvAmount(m.recurring), csvAmount(m.total), m.gifts]),
     } satisfies ReportTable,
   };
 }

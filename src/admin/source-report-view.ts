@@ -1,5 +1,6 @@
 import type { Db } from '../db/knex';
-import { formatMoney, toMajorUnits } from '../lib/money';
+import { csvAmount } from '../lib/csv';
+import { formatMoney } from '../lib/money';
 import type { Settings } from '../settings/settings';
 import { horizontalBarChart } from './charts/horizontal-bar-chart';
 import type { ReportTable } from './export-report';
@@ -77,7 +78,7 @@ export function buildSourceReportView({ query, currency, rows, totals }: SourceR
     csv: {
       filename: `sources-${query.by.replace('_', '-')}-${period.from}-to-${period.to}.csv`,
       header: [...(query.by === 'story' ? ['Story URL', 'Headline'] : [dimension.row]), `Revenue (${currency.toUpperCase()})`, 'Gifts', 'Donors'],
-      rows: rows.map((row) => [...(query.by === 'story' ? [row.key, row.title] : [row.key]), toMajorUnits(Number(row.revenue)), Number(row.gifts), Number(row.donors)]),
+      rows: rows.map((row) => [...(query.by === 'story' ? [row.key, row.title] : [row.key]), csvAmount(Number(row.revenue)), Number(row.gifts), Number(row.donors)]),
     } satisfies ReportTable,
   };
 }

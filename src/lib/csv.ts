@@ -25,7 +25,29 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 /** The same class of characters as a PostgreSQL regular expression. */
 const FORMULA_START_SQL = String.raw`^[=+\-@\t\r]`;
 
-export type CsvValue = string | number | boolean | null | undefined;
+/**
+ * An amount of money in a cell: minor units written in major units with two
+ * decimals ("25.00", "-12.50"), as the exports' `majorUnitsSql` writes them,
+ * so every file staff download spells money one way. Never neutralised: it
+ * is a number we wrote, not text someone typed.
+ */
+export class CsvAmount {
+  constructor(readonly minor: number) {
+    if (!Number.isSafeInteger(minor)) throw new RangeError(`An amount must be a whole number of minor units, not ${minor}`);
+  }
+
+  toString(): string {
+    const sign = this.minor < 0 ? '-' : '';
+    const cents = Math.abs(this.minor);
+    return `${sign}${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+  }
+}
+
+export function csvAmount(minor: number | string): CsvAmount {
+  return new CsvAmount(Number(minor));
+}
+
+export type CsvValue = string | number | boolean | null | undefined | CsvAmount;
 
 export function neutraliseFormula(text: string): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
@@ -34,6 +56,7 @@ export function neutraliseFormula(text: string): string {
 /** One field: text neutralised then quoted when it must be; numbers as they are; null and undefined empty. */
 export function csvField(value: CsvValue): string {
   if (value === null || value === undefined) return '';
+  if (value instanceof CsvAmount) return value.toString();
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new RangeError(`A CSV number must be finite, not ${value}`);
     return String(value);

@@ -50,16 +50,6 @@ export function majorUnitsSql(expression: string): string {
   return `((${expression})::numeric / 100)::numeric(20, 2)`;
 }
 
-/**
- * Minor units as a number of major units, for a CSV cell a spreadsheet adds
- * up: 2550 -> 25.5. Exact for any whole number of cents a report holds
- * (division by 100 is correctly rounded, and the shortest decimal that reads
- * back as that double is the amount itself).
- */
-export function toMajorUnits(minor: number): number {
-  return minor / 100;
-}
-
 const formatters = new Map<string, Intl.NumberFormat>();
 
 /** "$25.00", or "$25" when whole and `compact` is set. */

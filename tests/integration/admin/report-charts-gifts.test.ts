@@ -83,7 +83,7 @@ describe('staff console: gift sizes and top sources', () => {
       const rows = csvRows(await get(`/admin/reports/gifts-by-size?${MARCH}&format=csv`));
       expect(rows[0]).toEqual(['Size', 'One-time gifts', 'One-time given (USD)', 'Membership payments', 'Membership payments given (USD)', 'All gifts']);
       expect(rows).toHaveLength(9);
-      expect(rows[2]).toEqual(['$10–$24.99', '2', '34.99', '3', '35', '5']);
+      expect(rows[2]).toEqual(['$10–$24.99', '2', '34.99', '3', '35.00', '5']);
       const [entry] = await t.db('audit_log').where({ action: 'report.exported' }).select('detail');
       expect(entry.detail).toEqual({ report: 'gifts-by-size', filters: { from: '2025-03-01', to: '2025-03-31' }, rows: 8 });
     });
@@ -136,13 +136,13 @@ describe('staff console: gift sizes and top sources', () => {
       const rows = csvRows(await get(`/admin/reports/sources?by=utm_source&${MARCH}&format=csv`));
       expect(rows).toEqual([
         ['UTM source', 'Revenue (USD)', 'Gifts', 'Donors'],
-        ['newsletter', '75', '2', '1'],
-        ['<script>x</script>', '10', '1', '1'],
-        [`'=HYPERLINK("http://evil.example")`, '3', '1', '1'],
+        ['newsletter', '75.00', '2', '1'],
+        ['<script>x</script>', '10.00', '1', '1'],
+        [`'=HYPERLINK("http://evil.example")`, '3.00', '1', '1'],
       ]);
       const story = csvRows(await get(`/admin/reports/sources?${MARCH}&format=csv`));
       expect(story[0]).toEqual(['Story URL', 'Headline', 'Revenue (USD)', 'Gifts', 'Donors']);
-      expect(story[2]).toEqual(['https://news.example.org/rent', 'Where the rent goes', '75', '2', '1']);
+      expect(story[2]).toEqual(['https://news.example.org/rent', 'Where the rent goes', '75.00', '2', '1']);
     });
 
     it('answers 422 naming the field for an unknown dimension or a bad period', async () => {

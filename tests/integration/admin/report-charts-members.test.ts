@@ -137,7 +137,7 @@ describe('staff console: members report', () => {
     await seedMembers();
     const months = csvRows(await get(`${HALF}&format=csv`));
     expect(months[0]).toEqual(['Month', 'Active at start', 'Started', 'Recovered', 'Cancelled', 'Lapsed', 'Active at end', 'Churn (%)', 'MRR at end (USD)']);
-    expect(months[4]).toEqual(['2025-04', '5', '1', '1', '0', '1', '5', '20', '83']);
+    expect(months[4]).toEqual(['2025-04', '5', '1', '1', '0', '1', '5', '20', '83.00']);
     const cohorts = csvRows(await get(`${HALF}&table=cohorts&format=csv`));
     expect(cohorts[0]).toEqual(['Signup month', 'Members', 'Active after 1 month (%)', 'Active after 3 months (%)', 'Active after 6 months (%)', 'Active after 12 months (%)']);
     expect(cohorts[1]).toEqual(['2025-01', '3', '100', '33.3', '33.3', '33.3']);

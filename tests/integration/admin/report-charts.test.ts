@@ -128,8 +128,8 @@ describe('staff console: revenue by month', () => {
     expect(res.headers['content-disposition']).toBe('attachment; filename=revenue-by-month-2023-04-to-2025-03.csv');
     expect(rows[0]).toEqual(['Month', 'One-time (USD)', 'Recurring (USD)', 'Total (USD)', 'Gifts']);
     expect(rows).toHaveLength(25);
-    expect(rows.find((r) => r[0] === '2025-03')).toEqual(['2025-03', '85', '10', '95', '3']);
-    expect(rows.find((r) => r[0] === '2025-02')).toEqual(['2025-02', '7', '0', '7', '1']);
+    expect(rows.find((r) => r[0] === '2025-03')).toEqual(['2025-03', '85.00', '10.00', '95.00', '3']);
+    expect(rows.find((r) => r[0] === '2025-02')).toEqual(['2025-02', '7.00', '0.00', '7.00', '1']);
     const audit = await t.db('audit_log').where({ action: 'report.exported' }).select('admin_user_id', 'detail');
     expect(audit).toEqual([{ admin_user_id: staffId, detail: { report: 'revenue', filters: { months: 24, end: '2025-03' }, rows: 24 } }]);
     // With the byte-order mark Excel needs.

@@ -59,7 +59,7 @@ describe('the database commands through the CLI runner', () => {
     expect(result).toEqual({
       code: 1,
       stdout: '',
-      stderr: '--password: must be at least 12 characters\n--role: must be one of admin, staff\n',
+      stderr: '--password: must be at least 12 characters\n--role: must be one of admin, finance, staff, newsroom\n',
     });
     expect(await db('admin_users').where({ email }).count({ n: '*' })).toEqual([{ n: 0 }]);
   }, 60_000);

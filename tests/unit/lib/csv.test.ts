@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
-import { copiedCsv, csvDocument, csvField, csvRecord, neutraliseFormula, UTF8_BOM } from '../../../src/lib/csv';
+import { copiedCsv, csvAmount, csvDocument, csvField, csvRecord, neutraliseFormula, UTF8_BOM } from '../../../src/lib/csv';
 
 describe('csv (RFC 4180)', () => {
   it('quotes a field holding a comma, a quote, a carriage return or a line feed, doubling its quotes', () => {
@@ -61,5 +61,12 @@ describe('copiedCsv (a file PostgreSQL wrote, as csv.ts writes one)', () => {
   it('puts the byte-order mark before the first byte only when asked', async () => {
     expect(await through(['a\n', 'b\n'], { bom: true })).toBe(`${UTF8_BOM}a\r\nb\r\n`);
     expect(await through(['a\n'])).toBe('a\r\n');
+  });
+});
+
+describe('csvAmount', () => {
+  it('writes minor units as major units with two decimals, never neutralising a refund', () => {
+    expect(csvRecord([csvAmount(2550), csvAmount(-1250), csvAmount(5), csvAmount('100000')])).toBe('25.50,-12.50,0.05,1000.00\r\n');
+    expect(() => csvAmount(12.5)).toThrow(RangeError);
   });
 });
