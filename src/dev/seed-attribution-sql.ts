@@ -52,7 +52,7 @@ export function givenAtSql(): string {
   return `case source
       when ${SOURCE.campaign} then (:campaign_starts::timestamptz[])[campaign_ix] + (:campaign_seconds::float8[])[campaign_ix] * r_when * interval '1 second'
       when ${SOURCE.story} then least((:story_published::timestamptz[])[story_ix] + interval '24 hours' * (-ln(1 - r_when) * 6), :now::timestamptz - interval '10 minutes')
-      else :t0::timestamptz + (:now::timestamptz - :t0::timestamptz - interval '1 hour') * sqrt(r_when)
+      else :t0::timestamptz + (:now::timestamptz - :t0::timestamptz - interval '1 hour') * power(r_when, 0.8)
     end`;
 }
 

@@ -22,13 +22,13 @@ const ATTEMPT_ID_BASE = 30_000_000;
 
 /**
  * The gift from `r_amount` and `r_custom`: mostly a preset button, else a
- * typed amount in whole dollars ($5 to $1,000, as many small as large), and
+ * typed amount in whole dollars ($10 to $1,000, most of them under $50), and
  * now and then a major gift; within the form's minimum and maximum. The
  * total adds lib/money.ts grossUpForFees when the donor covered the fees.
  */
 const GIFT = `greatest(:min_amount::int, least(:max_amount::int,
   case when r_amount < 0.64 then (:presets::int[])[1 + floor(r_amount / 0.64 * cardinality(:presets::int[]))::int]
-       when r_amount < 0.996 then round(exp(ln(5) + r_custom * (ln(1000) - ln(5))))::int * 100
+       when r_amount < 0.996 then round(exp(ln(10) + r_custom * r_custom * (ln(1000) - ln(10))))::int * 100
        else round(10 + r_custom * 90)::int * 10000 end))`;
 const TOTAL = `case when r_fee < 0.35 then (((gift + :fee_fixed::int)::bigint * 10000 + (10000 - :fee_bps::int) - 1) / (10000 - :fee_bps::int))::int else gift end`;
 
@@ -73,8 +73,8 @@ export async function insertOneTimeGifts(trx: Knex.Transaction, plan: SeedPlan, 
                from (
                  select d.*, ${sourceDrawSql()}
                  from (
-                   -- Loyal donors give often: donor n is drawn with a weight falling as n grows.
-                   select least(:donors::int, 1 + floor(:donors::int * power(random(), 1.3))::int) as n,
+                   -- Most donors give once; a loyal fifth (the lowest numbers) give most of the rest, a few of them very often.
+                   select least(:donors::int, 1 + floor(:donors::int * case when random() < 0.85 then 0.2 * power(random(), 1.2) else random() end)::int) as n,
                           random() as r_source, random() as r_pick, random() as r_channel, random() as r_when, random() as r_variant
                    from generate_series(1, :extras::int) offset 0
                  ) d offset 0

@@ -21,6 +21,9 @@ import { idPartsSql, stripeIdSql, UUID_TABLE, uuidSql } from './seed-stripe-ids'
 const DUNNING = "interval '337 hours'";
 const RETRY_SECONDS = 3 * 86_400;
 
+/** Canceled at once (by staff, in Stripe's dashboard): some time in the period, after its invoice was paid (an hour into it). */
+const CANCELED_NOW = "cps + interval '1 hour' + (cpe - cps - interval '1 hour') * r_when";
+
 /** Sequence numbers of membership ids (subscriptions, their Checkout Sessions), apart from the donations'. */
 export const MEMBERSHIP_ID_BASE = 40_000_000;
 
@@ -77,10 +80,10 @@ export async function stageMemberships(trx: Knex.Transaction, plan: SeedPlan): P
               case when fate = 'period_end' or fate = 'now' or dunned then :m_canceled
                    when fate in ('payment_failed', 'failing') then :m_past_due else :m_active end as status,
               case when fate = 'period_end' then cps + (cpe - cps) * r_when
-                   when fate = 'now' then cps + (cpe - cps) * r_when
+                   when fate = 'now' then ${CANCELED_NOW}
                    when dunned then cps + ${DUNNING}
                    when fate = 'cancelling' then cps + (:now::timestamptz - cps) * r_when end as canceled_at,
-              case when fate = 'period_end' then cpe when fate = 'now' then cps + (cpe - cps) * r_when when dunned then cps + ${DUNNING} end as ended_at,
+              case when fate = 'period_end' then cpe when fate = 'now' then ${CANCELED_NOW} when dunned then cps + ${DUNNING} end as ended_at,
               -- The last retry of a renewal still failing.
               cps + interval '1 hour' + interval '${RETRY_SECONDS} seconds' * floor(greatest(0, extract(epoch from :now::timestamptz - cps - interval '1 hour')) / ${RETRY_SECONDS}) as last_attempt,
               -- The last paid invoice: the first at checkout, a renewal an hour after its billing date.
@@ -148,12 +151,13 @@ export async function insertMembershipPayments(trx: Knex.Transaction, plan: Seed
          from (
            select r.*,
                   case when i = 0 then started_at
-                       when r_late < 0.03 and started_at + unit * i + interval '192 hours' < :now::timestamptz
+                       -- The latest invoice paid on time: a late one would postdate the membership's status.
+                       when r_late < 0.03 and i < paid - 1 and started_at + unit * i + interval '192 hours' < :now::timestamptz
                          then started_at + unit * i + interval '1 hour' + interval '72 hours' * (1 + floor(r_late / 0.015))
                        else started_at + unit * i + interval '1 hour' end as charged_at,
                   case when r_outcome < 0.004 then 'refund' when r_outcome < 0.006 then 'partial' when r_outcome < 0.0065 then 'dispute' else 'paid' end as planned_outcome
            from (
-             select m.id, m.donor_id, m.monthly, m.unit, m.started_at, m.total, m.gift, m.anonymous, m.card_brand as method_brand, m.card_last4 as method_last4,
+             select m.id, m.donor_id, m.monthly, m.unit, m.started_at, m.paid, m.total, m.gift, m.anonymous, m.card_brand as method_brand, m.card_last4 as method_last4,
                     ${attributionColumnsOf('m')},
                     -- Renewals by bank debit are charged like cards here: an invoice's donation appears once it is paid either way.
                     case when m.pay_method = 'us_bank_account' then 'card' else m.pay_method end as pay_method,

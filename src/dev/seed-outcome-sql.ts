@@ -1,6 +1,6 @@
 /**
  * What became of a seeded payment, as select-list SQL over the columns
- * `outcome` (one of OUTCOMES), `charged_at` (when the money moved or, for a
+ * `planned_outcome` (one of OUTCOMES), `charged_at` (when the money moved or, for a
  * bank debit, when it started to), `total`, `r_share` and `r_days` (random
  * numbers in [0, 1)). The columns match what the payment's webhooks leave:
  *
@@ -21,27 +21,29 @@
 export const OUTCOMES = ['paid', 'refund', 'partial', 'dispute', 'processing', 'bounced'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-// Hours, not days, in per-row arithmetic: adding days to a timestamptz works out the time zone's calendar, an hour is plain arithmetic.
-const DISPUTE_AT = `charged_at + interval '24 hours' * (20 + 40 * r_days)`;
-const DISPUTE_OPEN = `:now::timestamptz - ${DISPUTE_AT} < interval '45 days'`;
-const REFUND_AT = `least(charged_at + interval '24 hours' * (1 + 20 * r_days), :now::timestamptz)`;
 /** A bank debit settles (or fails) four days after the donor finished Checkout. */
 export const BANK_DEBIT_DAYS = 4;
+// Hours, not days, in per-row arithmetic: adding days to a timestamptz works out the time zone's calendar, an hour is plain arithmetic.
+/** When a bank debit's money arrived, else when the card was charged; refunds and disputes come after it. */
+const SETTLED_AT = `case when pay_method = 'us_bank_account' then charged_at + interval '${BANK_DEBIT_DAYS * 24} hours' else charged_at end`;
+const disputeAt = (settled: string) => `${settled} + interval '24 hours' * (20 + 40 * r_days)`;
+const DISPUTE_OPEN = `:now::timestamptz - (${disputeAt('settled_at')}) < interval '45 days'`;
+const REFUND_AT = `least(settled_at + interval '24 hours' * (1 + 20 * r_days), :now::timestamptz)`;
 
 /**
- * The outcome actually reached by now: a dispute not yet opened is a plain
- * payment, and a bank debit still in flight is processing whatever it will
- * become. Select-list SQL giving `outcome` from `planned_outcome`.
+ * The outcome actually reached by now: a bank debit still in flight is
+ * processing whatever it will become, and a dispute not yet opened leaves a
+ * plain payment. Select-list SQL giving `outcome` (from `planned_outcome`)
+ * and `settled_at`.
  */
 export function outcomeByNowSql(): string {
-  return `case when planned_outcome = 'dispute' and ${DISPUTE_AT} > :now::timestamptz then 'paid'
-              when pay_method = 'us_bank_account' and charged_at + interval '${BANK_DEBIT_DAYS * 24} hours' > :now::timestamptz then 'processing'
-              else planned_outcome end as outcome`;
+  return `case when pay_method = 'us_bank_account' and charged_at + interval '${BANK_DEBIT_DAYS * 24} hours' > :now::timestamptz then 'processing'
+              when planned_outcome = 'dispute' and ${disputeAt(`(${SETTLED_AT})`)} > :now::timestamptz then 'paid'
+              else planned_outcome end as outcome,
+         ${SETTLED_AT} as settled_at`;
 }
 
-/** When a bank debit's money arrived, else when the card was charged. */
-const SETTLED_AT = `case when pay_method = 'us_bank_account' then charged_at + interval '${BANK_DEBIT_DAYS * 24} hours' else charged_at end`;
-
+/** The columns the outcome determines, from the columns outcomeByNowSql() gives. */
 export function outcomeColumnsSql(): string {
   return `
     case outcome when 'paid' then :succeeded when 'refund' then :refunded when 'partial' then :partially_refunded
@@ -53,13 +55,13 @@ export function outcomeColumnsSql(): string {
                  else 0 end as amount_refunded,
     case when outcome = 'dispute' then case when ${DISPUTE_OPEN} then case when r_share < 0.5 then 'needs_response' else 'under_review' end
                                             when r_share < 0.5 then 'lost' else 'won' end end as dispute_status,
-    case when outcome not in ('processing', 'bounced') then ${SETTLED_AT} end as paid_at,
-    case when outcome = 'bounced' then ${SETTLED_AT} end as failed_at,
+    case when outcome not in ('processing', 'bounced') then settled_at end as paid_at,
+    case when outcome = 'bounced' then settled_at end as failed_at,
     case when pay_method = 'us_bank_account' then charged_at end as processing_at,
     case outcome when 'refund' then ${REFUND_AT} when 'partial' then ${REFUND_AT}
-                 when 'dispute' then least(${DISPUTE_AT} + case when ${DISPUTE_OPEN} then interval '0 hours' else interval '960 hours' end, :now::timestamptz)
+                 when 'dispute' then least(${disputeAt('settled_at')} + case when ${DISPUTE_OPEN} then interval '0 hours' else interval '960 hours' end, :now::timestamptz)
                  when 'processing' then charged_at
-                 else ${SETTLED_AT} end as changed_at`;
+                 else settled_at end as changed_at`;
 }
 
 /**
