@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { givenAtSql, sourceDrawSql } from './seed-attribution-sql';
 import type { SeedPlan } from './seed-plan';
-import { idPartsSql, stripeIdSql, UUID_TABLE, uuidSql } from './seed-stripe-ids';
+import { customerIdSql, UUID_TABLE, uuidSql } from './seed-stripe-ids';
 
 /**
  * Seeded donors. `seed_donor`, a temporary table dropped at commit, holds
@@ -22,8 +22,7 @@ export async function stageDonors(trx: Knex.Transaction, plan: SeedPlan): Promis
               random() as r_name, random() as r_email, random() as r_digits, random() as r_domain, random() as r_pay,
               random() as r_card, random() as r_last4, random() as r_member, random() as r_anonymous,
               (:first_names::text[])[1 + floor(random() * cardinality(:first_names::text[]))::int] as first_name,
-              (:last_names::text[])[1 + floor(random() * cardinality(:last_names::text[]))::int] as last_name,
-              ${idPartsSql('n')}
+              (:last_names::text[])[1 + floor(random() * cardinality(:last_names::text[]))::int] as last_name
        from generate_series(1, :donors::int) n
      ), sourced as (
        select d.*, ${sourceDrawSql()} from drawn d offset 0
@@ -46,7 +45,7 @@ export async function stageDonors(trx: Knex.Transaction, plan: SeedPlan): Promis
               (:domains::text[])[1 + floor(r_domain * cardinality(:domains::text[]))::int] as domain
        from dated d offset 0
      )
-     select n, ${uuidSql('n', UUID_TABLE.donors)} as id, first_at, source, story_ix, campaign_ix, channel_ix, r_variant, id_core, id_tail,
+     select n, ${uuidSql('n', UUID_TABLE.donors)} as id, first_at, source, story_ix, campaign_ix, channel_ix, r_variant,
             -- Exactly as many members as asked for, spread evenly over the donors.
             floor(n::bigint * :memberships::int / :donors::int) > floor((n - 1)::bigint * :memberships::int / :donors::int) as member,
             floor(n::bigint * :memberships::int / :donors::int)::int as member_k,
@@ -85,7 +84,7 @@ export async function avoidExistingEmails(trx: Knex.Transaction, plan: SeedPlan)
 export async function insertDonors(trx: Knex.Transaction, plan: SeedPlan): Promise<number> {
   const { rowCount } = await trx.raw(
     `insert into donors (id, email, name, stripe_customer_id, address, created_at, updated_at)
-     select id, email, name, ${stripeIdSql('cus')},
+     select id, email, name, ${customerIdSql('n')},
             case when r_address < 0.10 then null
                  else jsonb_build_object(
                    'line1', case when r_address >= 0.55 then (1 + floor(r_number * 4800)::int) || ' ' ||

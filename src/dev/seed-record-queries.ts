@@ -55,7 +55,7 @@ export async function insertReceipts(trx: Knex.Transaction, plan: SeedPlan): Pro
            from donations d join seed_donor s on s.id = d.donor_id
            where d.status = any(:receipted) and d.paid_at is not null
          ) p
-         cross join lateral generate_series(1, case when ${partial} then 2 else 1 end) k
+         join (values (1), (2)) v(k) on k = 1 or ${partial}
        ) r
        left join receipt_counters c on c.year = r.year
      ) n`,
