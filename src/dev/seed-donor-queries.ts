@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { givenAtSql, sourceDrawSql } from './seed-attribution-sql';
+import { givenAtSql, SOURCE, sourceDrawSql } from './seed-attribution-sql';
 import type { SeedPlan } from './seed-plan';
 import { customerIdSql, UUID_TABLE, uuidSql } from './seed-stripe-ids';
 
@@ -11,6 +11,8 @@ import { customerIdSql, UUID_TABLE, uuidSql } from './seed-stripe-ids';
  * name and address, and their Stripe customer id, from their first gift on.
  */
 
+/** Donors numbered within the loyal share (who get most repeat gifts, seed-gift-queries.ts), and a third of the members. */
+const EARLY = 'n <= :loyal_share::float8 * :donors::int or (member and r_early < 0.35)';
 const ACCENTED = "ÁÉÍÓÚáéíóúÑñÇçËëÏïÖöÜü";
 const PLAIN = 'AEIOUaeiouNnCcEeIiOoUu';
 
@@ -20,14 +22,19 @@ export async function stageDonors(trx: Knex.Transaction, plan: SeedPlan): Promis
      with drawn as (
        select n, random() as r_source, random() as r_pick, random() as r_channel, random() as r_when, random() as r_variant,
               random() as r_name, random() as r_email, random() as r_digits, random() as r_domain, random() as r_pay,
-              random() as r_card, random() as r_last4, random() as r_member, random() as r_anonymous,
+              random() as r_card, random() as r_last4, random() as r_member, random() as r_anonymous, random() as r_early,
+              -- Exactly as many members as asked for, spread evenly over the donors.
+              floor(n::bigint * :memberships::int / :donors::int) > floor((n - 1)::bigint * :memberships::int / :donors::int) as member,
               (:first_names::text[])[1 + floor(random() * cardinality(:first_names::text[]))::int] as first_name,
               (:last_names::text[])[1 + floor(random() * cardinality(:last_names::text[]))::int] as last_name
        from generate_series(1, :donors::int) n
      ), sourced as (
        select d.*, ${sourceDrawSql()} from drawn d offset 0
      ), dated as (
-       select s.*, ${givenAtSql()} as first_at,
+       select s.*,
+              -- Supporters from before the history began (the loyal donors, a third of the members) give from its first months on.
+              case when ${EARLY} then :t0::timestamptz + (:now::timestamptz - :t0::timestamptz - interval '1 hour') * power(r_when, 3)
+                   else ${givenAtSql()} end as first_at,
               lower(translate(first_name, '${ACCENTED}'' -', '${PLAIN}')) as f,
               lower(translate(last_name, '${ACCENTED}'' -', '${PLAIN}')) as l
        from sourced s offset 0
@@ -45,9 +52,8 @@ export async function stageDonors(trx: Knex.Transaction, plan: SeedPlan): Promis
               (:domains::text[])[1 + floor(r_domain * cardinality(:domains::text[]))::int] as domain
        from dated d offset 0
      )
-     select n, ${uuidSql('n', UUID_TABLE.donors)} as id, first_at, source, story_ix, campaign_ix, channel_ix, r_variant,
-            -- Exactly as many members as asked for, spread evenly over the donors.
-            floor(n::bigint * :memberships::int / :donors::int) > floor((n - 1)::bigint * :memberships::int / :donors::int) as member,
+     select n, ${uuidSql('n', UUID_TABLE.donors)} as id, first_at, case when ${EARLY} then ${SOURCE.other} else source end as source,
+            story_ix, campaign_ix, channel_ix, r_variant, member,
             floor(n::bigint * :memberships::int / :donors::int)::int as member_k,
             r_member < 0.72 as member_first,
             -- A second Maria Garcia at example.com gets her donor number after a dot, a form no first pick takes.

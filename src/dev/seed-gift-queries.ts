@@ -73,8 +73,8 @@ export async function insertOneTimeGifts(trx: Knex.Transaction, plan: SeedPlan, 
                from (
                  select d.*, ${sourceDrawSql()}
                  from (
-                   -- Most donors give once; a loyal fifth (the lowest numbers) give most of the rest, a few of them very often.
-                   select least(:donors::int, 1 + floor(:donors::int * case when random() < 0.85 then 0.2 * power(random(), 1.2) else random() end)::int) as n,
+                   -- Most donors give once; the loyal share (the lowest numbers) give most of the rest, a few of them very often.
+                   select least(:donors::int, 1 + floor(:donors::int * case when random() < 0.85 then :loyal_share::float8 * power(random(), 1.2) else random() end)::int) as n,
                           random() as r_source, random() as r_pick, random() as r_channel, random() as r_when, random() as r_variant
                    from generate_series(1, :extras::int) offset 0
                  ) d offset 0
