@@ -3,6 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { createStaffCommand } from '../../src/admin/create-staff-cli';
 import { migrateCommand } from '../../src/db/migrate-cli';
+import { seedDemoCommand } from '../../src/dev/seed-demo-cli';
 import { workerCommand } from '../../src/jobs/worker-cli';
 import { runCli, type CliCommand, type CliOption } from '../../src/lib/cli';
 import { yearEndCommand } from '../../src/receipts/year-end-cli';
@@ -17,6 +18,7 @@ const COMMANDS = [
   ['src/webhooks/sync-cli.ts', stripeSyncCommand],
   ['src/admin/create-staff-cli.ts', createStaffCommand],
   ['src/stripe/emulator-cli.ts', stripeEmulatorCommand],
+  ['src/dev/seed-demo-cli.ts', seedDemoCommand],
 ] as [string, CliCommand<Record<string, CliOption>>][];
 
 /** In-process, with an empty environment: none of these cases may reach the configuration's database. */
@@ -42,6 +44,7 @@ describe('the npm run commands', () => {
       'usage: npm run stripe:sync -- --since DATE',
       'usage: npm run admin:create -- --email E --password P --role admin|finance|staff|newsroom [--name "Full Name"]',
       'usage: npm run stripe:emulator -- [--webhook-url URL] [--no-webhooks] [--state-file PATH]',
+      'usage: npm run seed:demo -- [--donors N] [--append]',
     ]);
   });
 
@@ -61,6 +64,8 @@ describe('the npm run commands', () => {
     ['admin:create', ['--email', 'a@example.org', '--password', '-'], '--role is required', createStaffCommand],
     ['stripe:emulator', ['--no-webhooks', '--webhook-url', 'http://localhost:3000/x'], 'use either --webhook-url or --no-webhooks', stripeEmulatorCommand],
     ['stripe:emulator', ['--webhook-url', 'ftp://example.org'], 'not an http(s) URL: ftp://example.org', stripeEmulatorCommand],
+    ['seed:demo', ['--donors', 'many'], '--donors: give a whole number of donors from 1 to 5,000,000, e.g. --donors 2000', seedDemoCommand],
+    ['seed:demo', ['--donors', '0'], '--donors: give a whole number of donors from 1 to 5,000,000, e.g. --donors 2000', seedDemoCommand],
   ] as [string, string[], string, CliCommand<Record<string, CliOption>>][])('%s %j exits 2 with "%s"', async (_, argv, problem, command) => {
     const result = await run(command, argv);
     expect(result.code).toBe(2);
