@@ -1,7 +1,8 @@
 import type { Db } from '../db/knex';
 import { KEPT_DONATION_STATUSES, netPaidSql } from '../giving/donation-status';
 import type { Level } from '../members/levels';
-import { yearlyGivingQuery } from '../members/level-queries';
+import { countDonors } from '../donors/donor-queries';
+import { yearlyGivingRows } from '../members/level-queries';
 import {
   ARREARS_MEMBERSHIP_STATUSES,
   COMMITTED_MEMBERSHIP_STATUSES,
@@ -147,17 +148,21 @@ export interface LevelCountRow {
 
 /**
  * Every donor counted at the index of their level (those who gave nothing in
- * 12 months at the first), the way the donors list filters by level.
+ * 12 months at the first), the way the donors list filters by level: each
+ * level's donors giving something counted from its range of the yearly index,
+ * the rest by difference from the number of donors.
  */
-export function donorsAtEachLevel(db: Db, levels: readonly Level[], currency: string, now: Date): Promise<LevelCountRow[]> {
-  // Levels are sorted ascending, so the first threshold from the top that is reached is the level.
-  const bucket = levels
-    .map((level, index) => ({ level, index }))
-    .reverse()
-    .map(({ level, index }) => `when coalesce(y.yearly, 0) >= ${Number(level.min_yearly)} then ${index}`)
-    .join(' ');
-  return db('donors as d')
-    .leftJoin(yearlyGivingQuery(db, now, currency).as('y'), 'y.donor_id', 'd.id')
-    .groupByRaw('1')
-    .select(db.raw(`case ${bucket} else 0 end as level`), db.raw('count(*) as donors'), db.raw('coalesce(sum(y.yearly), 0) as yearly'));
+export async function donorsAtEachLevel(db: Db, levels: readonly Level[], currency: string): Promise<LevelCountRow[]> {
+  const ranges = levels.map((level, index) => {
+    const range = yearlyGivingRows(db, currency)
+      .where('y.yearly', index === 0 ? '>' : '>=', index === 0 ? 0 : level.min_yearly)
+      .select(db.raw(`${index} as level`), db.raw('count(*) as donors'), db.raw('coalesce(sum(y.yearly), 0) as yearly'));
+    const next = levels[index + 1];
+    return next ? range.where('y.yearly', '<', next.min_yearly) : range;
+  });
+  const [first, ...rest] = ranges;
+  const [giving, everyone]: [LevelCountRow[], number] = await Promise.all([first!.unionAll(rest, true), countDonors(db)]);
+  const rows = giving.map((r) => ({ level: Number(r.level), donors: Number(r.donors), yearly: r.yearly }));
+  const givingNothing = everyone - rows.reduce((sum, r) => sum + r.donors, 0);
+  return rows.map((r) => (r.level === 0 ? { ...r, donors: r.donors + givingNothing } : r));
 }

@@ -45,7 +45,7 @@ export async function loadDashboardView(db: Db, settings: Settings, now = new Da
     settings,
     giving: await givingInWindows(db, currency, { before, since, now }),
     members: await membershipCounts(db, currency, since),
-    levels: await donorsAtEachLevel(db, settings.membership_levels, currency, now),
+    levels: await donorsAtEachLevel(db, settings.membership_levels, currency),
     attention: await membershipsInArrears(db, LISTED),
     recent: await recentGifts(db, LISTED),
     sources: await topSources(db, currency, since, TOP_SOURCES),

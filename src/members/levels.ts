@@ -14,8 +14,8 @@ export function levelFor(yearly: number, levels: readonly Level[]): Level {
   return reached;
 }
 
-export async function donorLevel(db: Db, donorId: string, settings: Settings, now = new Date()) {
-  const yearly = await yearlyGiving(db, donorId, settings.giving.currency, now);
+export async function donorLevel(db: Db, donorId: string, settings: Settings) {
+  const yearly = await yearlyGiving(db, donorId, settings.giving.currency);
   return { yearly, level: levelFor(yearly, settings.membership_levels) };
 }
 

@@ -1,0 +1,78 @@
+import type { Knex } from 'knex';
+import { KEPT_DONATION_STATUSES } from '../../src/giving/donation-status';
+import { yearlyGivingFromGifts } from '../../src/members/level-queries';
+
+/**
+ * Every figure the database keeps for the console (migration 20261201000000),
+ * next to the same figure computed afresh from donations,
+ * memberships and donors. Each pair must be equal whenever no write is under way.
+ */
+export async function rollupsAndTruth(db: Knex, now: Date, currencies: readonly string[]) {
+  const kept = [...KEPT_DONATION_STATUSES];
+  const byKey = <T extends Record<string, unknown>>(rows: T[], key: (r: T) => string) => Object.fromEntries(rows.map((r) => [key(r), r]));
+
+  const yearly: Record<string, { kept: Record<string, number>; truth: Record<string, number> }> = {};
+  for (const currency of currencies) {
+    const keptRows: { donor_id: string; yearly: number }[] = await db('donor_currency_totals').where({ currency }).select('donor_id', 'yearly');
+    const truthRows: { donor_id: string; yearly: number }[] = await yearlyGivingFromGifts(db, now, currency);
+    // A donor without a kept row gives nothing; the rule lists one whose gifts all left the year at 0 or not at all.
+    const nonZero = (rows: { donor_id: string; yearly: number }[]) =>
+      Object.fromEntries(rows.filter((r) => Number(r.yearly) !== 0).map((r) => [r.donor_id, Number(r.yearly)]));
+    yearly[currency] = { kept: nonZero(keptRows), truth: nonZero(truthRows) };
+  }
+
+  const giftSpan = (r: { donor_id: string; currency: string }) => `${r.donor_id}/${r.currency}`;
+  const spans = {
+    kept: byKey(
+      await db('donor_currency_totals').whereNotNull('first_gift_at').select('donor_id', 'currency', 'first_gift_at', 'last_gift_at'),
+      giftSpan,
+    ),
+    truth: byKey(
+      await db('donations')
+        .whereNotNull('donor_id')
+        .whereNotNull('paid_at')
+        .whereIn('status', kept)
+        .groupBy('donor_id', 'currency')
+        .select('donor_id', 'currency', db.raw('min(paid_at) as first_gift_at'), db.raw('max(paid_at) as last_gift_at')),
+      giftSpan,
+    ),
+  };
+
+  const totals = {
+    kept: byKey(
+      await db('donor_totals').where('gifts', '>', 0).select('donor_id', 'lifetime', 'gifts', 'first_gift_at', 'last_gift_at'),
+      (r) => r.donor_id,
+    ),
+    truth: byKey(
+      await db('donations')
+        .whereNotNull('donor_id')
+        .whereIn('status', kept)
+        .groupBy('donor_id')
+        .select(
+          'donor_id',
+          db.raw('sum(coalesce(amount_paid, amount) - amount_refunded)::bigint as lifetime'),
+          db.raw('count(*)::int as gifts'),
+          db.raw('min(paid_at) as first_gift_at'),
+          db.raw('max(paid_at) as last_gift_at'),
+        ),
+      (r) => r.donor_id,
+    ),
+  };
+  const donorsWithoutTotals = await db('donors as d').leftJoin('donor_totals as t', 't.donor_id', 'd.id').whereNull('t.donor_id').pluck('d.id');
+
+  const donorCount = {
+    kept: Number((await db('donor_count').first('donors'))?.donors ?? 0),
+    truth: Number((await db('donors').count({ n: '*' }).first())?.n ?? 0),
+  };
+  return { yearly, spans, totals, donorsWithoutTotals, donorCount };
+}
+
+/** Asserts every kept figure equals its truth (jest `expect` in the caller's test). */
+export async function expectRollupsTrue(db: Knex, now: Date, currencies: readonly string[]): Promise<void> {
+  const { yearly, spans, totals, donorsWithoutTotals, donorCount } = await rollupsAndTruth(db, now, currencies);
+  for (const currency of currencies) expect({ currency, yearly: yearly[currency]!.kept }).toEqual({ currency, yearly: yearly[currency]!.truth });
+  expect(spans.kept).toEqual(spans.truth);
+  expect(totals.kept).toEqual(totals.truth);
+  expect(donorsWithoutTotals).toEqual([]);
+  expect(donorCount.kept).toBe(donorCount.truth);
+}
