@@ -6,7 +6,7 @@ import { expectRollupsTrue } from '../../support/rollups';
 
 /**
  * What the database keeps for the console — yearly giving and first and last
- * gift per donor and currency, all-time totals, the number
+ * gift per donor and currency, all-time totals, the hourly sums, the number
  * of donors — must equal the figures computed afresh from the rows, whatever
  * writes reached them and in whatever order: Stripe neither orders nor
  * dedupes deliveries. The writes are those webhooks and staff make: gifts

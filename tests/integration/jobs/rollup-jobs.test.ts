@@ -1,10 +1,12 @@
 import type { Knex } from 'knex';
+import { givingHoursCheckJob } from '../../../src/giving/giving-hours-job';
 import { createLogger } from '../../../src/lib/logger';
 import { yearlyGiving, yearlyGivingFromGifts } from '../../../src/members/level-queries';
 import { yearlyGivingJob } from '../../../src/members/yearly-giving-job';
 import { defaultSettings } from '../../../src/settings/settings';
 import { openTestDb, resetTestDb } from '../../support/db';
 import { buildDonor, buildMembership, buildPaidDonation } from '../../support/factories';
+import { expectRollupsTrue } from '../../support/rollups';
 
 const HOUR_MS = 3_600_000;
 const YEAR_MS = 365 * 24 * HOUR_MS;
@@ -42,5 +44,17 @@ describe('the scheduled jobs that keep the console rollups', () => {
     expect(Object.fromEntries(truth.map((r) => [r.donor_id, Number(r.yearly)]))).toEqual({ [donorId]: 2500, [memberId]: 6000 });
     // Nothing is due again until the next gift leaves.
     expect(await db('donor_currency_totals').where('given_changes_at', '<=', later).count({ n: '*' }).first()).toEqual({ n: 0 });
+  });
+
+  it('giving-hours-check: recounts the hourly sums when a load with the trigger off left them short', async () => {
+    const { id: donorId } = await buildDonor(db, { email: 'loaded@example.com' });
+    await buildPaidDonation(db, { donor_id: donorId, amount: 2500 });
+    await buildPaidDonation(db, { donor_id: donorId, amount: 4000, frequency: 'monthly', paid_at: new Date(Date.now() - 40 * 24 * HOUR_MS) });
+    // As after `alter table donations disable trigger user` and a bulk insert.
+    await db('giving_hours').delete();
+    await db('giving_hours').insert({ hour: new Date('2020-01-01T00:00:00Z'), currency: 'usd', frequency: 'once', paid_gifts: 3, gross: 100 });
+
+    await givingHoursCheckJob.run(db, new Date(), defaultSettings(), logger);
+    await expectRollupsTrue(db, new Date(), ['usd']);
   });
 });
