@@ -42,7 +42,7 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** Name or email containing `q`, or the Stripe customer id. */
+/** Name or email containing `q` (trigram indexes serve it, migrations/20261201000200), or the Stripe customer id. */
 function whereText(query: Query, q: string): void {
   if (!q) return;
   const pattern = likePattern(q);
