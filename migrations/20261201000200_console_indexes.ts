@@ -20,10 +20,14 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw('create index donors_sort_name on donors (lower(coalesce(name, email)), id)');
   // The dashboard's memberships needing attention: the latest to fall behind, without joining every donor.
   await knex.raw(`create index memberships_arrears_status_at on memberships (status_at desc) where status in ('past_due', 'unpaid')`);
-  // The dashboard's top sources: the 30 days' gifts with an article or a campaign, not all of them.
+  // The dashboard's top sources: the 30 days' gifts with an article or a campaign, not all of them. Without
+  // statistics on the expression PostgreSQL takes every gift to have a source and prefers donations_given_paid_at
+  // (at 1,000,000 donations: 290 ms reading 21,000 pages instead of 10 ms).
   await knex.raw(`
     create index donations_attributed_paid_at on donations (paid_at)
       where status in ('succeeded', 'partially_refunded') and coalesce(article_title, article_url, campaign) is not null`);
+  await knex.raw('create statistics donations_source on (coalesce(article_title, article_url, campaign)) from donations');
+  await knex.raw('analyze donations');
 
   const trigrams = await trigramOperatorClass(knex);
   if (trigrams) {
@@ -60,6 +64,7 @@ async function trigramOperatorClass(knex: Knex): Promise<string | null> {
 export async function down(knex: Knex): Promise<void> {
   await knex.raw('drop index if exists donors_name_trigrams');
   await knex.raw('drop index if exists donors_email_trigrams');
+  await knex.raw('drop statistics donations_source');
   await knex.raw('drop index donations_attributed_paid_at');
   await knex.raw('drop index memberships_arrears_status_at');
   await knex.raw('drop index donors_sort_name');
