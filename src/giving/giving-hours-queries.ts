@@ -102,10 +102,16 @@ export async function monthlyGiving(db: Db, currency: string, fromMonth: string,
  * both). Not so after a bulk load that turned the donations trigger off.
  */
 export async function givingHoursMatchDonations(db: Db): Promise<boolean> {
+  // Each figure cast to bigint: a sum of bigints is numeric, and comparing a bigint with a numeric inside a
+  // record fails (42804) once the columns before it are equal.
   const { rows } = await db.raw(
-    `select (select (count(*), coalesce(sum(coalesce(amount_paid, amount)), 0), coalesce(sum(amount_refunded), 0))
-               from donations where paid_at is not null and status = any(?))
-          = (select (coalesce(sum(paid_gifts), 0), coalesce(sum(gross), 0), coalesce(sum(refunded), 0)) from giving_hours) as matches`,
+    `select d.gifts = h.gifts and d.gross = h.gross and d.refunded = h.refunded as matches
+     from (select count(*) as gifts, coalesce(sum(coalesce(amount_paid, amount)), 0)::bigint as gross,
+                  coalesce(sum(amount_refunded), 0)::bigint as refunded
+           from donations where paid_at is not null and status = any(?)) d,
+          (select coalesce(sum(paid_gifts), 0)::bigint as gifts, coalesce(sum(gross), 0)::bigint as gross,
+                  coalesce(sum(refunded), 0)::bigint as refunded
+           from giving_hours) h`,
     [[...PAID_DONATION_STATUSES]],
   );
   return rows[0]?.matches === true;

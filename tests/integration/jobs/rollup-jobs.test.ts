@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { givingHoursCheckJob } from '../../../src/giving/giving-hours-job';
+import { givingHoursMatchDonations } from '../../../src/giving/giving-hours-queries';
 import { createLogger } from '../../../src/lib/logger';
 import { yearlyGiving, yearlyGivingFromGifts } from '../../../src/members/level-queries';
 import { yearlyGivingJob } from '../../../src/members/yearly-giving-job';
@@ -54,7 +55,12 @@ describe('the scheduled jobs that keep the console rollups', () => {
     await db('giving_hours').delete();
     await db('giving_hours').insert({ hour: new Date('2020-01-01T00:00:00Z'), currency: 'usd', frequency: 'once', paid_gifts: 3, gross: 100 });
 
+    expect(await givingHoursMatchDonations(db)).toBe(false);
+
     await givingHoursCheckJob.run(db, new Date(), defaultSettings(), logger);
     await expectRollupsTrue(db, new Date(), ['usd']);
+    // And when they add up (every figure equal, not just the first), the check says so.
+    expect(await givingHoursMatchDonations(db)).toBe(true);
+    await givingHoursCheckJob.run(db, new Date(), defaultSettings(), logger);
   });
 });
