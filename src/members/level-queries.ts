@@ -15,9 +15,11 @@ import { COMMITTED_MEMBERSHIP_STATUSES } from './membership-status';
  * 200,000 donors, so the database keeps it per donor and currency in
  * `donor_currency_totals` (migrations/20261201000000_donor_currency_totals.ts):
  * recomputed from the donor's rows in the transaction of every change to them,
- * and by the yearly-giving job once a gift has left the 365 days. Every reader
- * — the donor's account page, the staff console, its filters and sorts — reads
- * that one source through this file; a test holds it equal to the rule.
+ * and by the yearly-giving job once a gift has left the 365 days (so a gift
+ * turning 365 days old stops counting at the job's next hourly run, not to the
+ * second). Every reader — the donor's account page, the staff console, its
+ * filters and sorts — reads that one source through this file; a test holds
+ * it equal to the rule (tests/integration/db/donor-rollups.property.test.ts).
  */
 
 const YEAR_MS = 365 * 86_400_000;
@@ -53,10 +55,10 @@ export function yearlyGivingFromGifts(db: Db, now: Date, currency: string, donor
 }
 
 /**
- * The kept figures, as `(donor_id, yearly)` for every donor with a gift or a
- * committed membership in `currency` (yearly may be 0); others give nothing.
- * Aliased `as` for joining: `yearly` is indexed with `currency`, so a sort or
- * a range on it reads the index.
+ * The kept figures in `currency`, one row (`donor_id`, `yearly`, ...) for every
+ * donor with a kept gift or a committed membership in it (`yearly` may be 0);
+ * others give nothing. Aliased `as` for joining; `(currency, yearly)` is
+ * indexed, so a sort or a range on `yearly` reads the index.
  */
 export function yearlyGivingRows(db: Db, currency: string, as = 'y'): Knex.QueryBuilder {
   return db({ [as]: 'donor_currency_totals' }).where(`${as}.currency`, currency);
