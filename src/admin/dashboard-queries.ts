@@ -1,7 +1,9 @@
 import type { Db } from '../db/knex';
 import { KEPT_DONATION_STATUSES, netPaidSql } from '../giving/donation-status';
 import type { Level } from '../members/levels';
-import { yearlyGivingQuery } from '../members/level-queries';
+import { countDonors } from '../donors/donor-queries';
+import { keptGivingBetween, type KeptGivingRow } from '../giving/giving-hours-queries';
+import { yearlyGivingRows } from '../members/level-queries';
 import {
   ARREARS_MEMBERSHIP_STATUSES,
   COMMITTED_MEMBERSHIP_STATUSES,
@@ -26,26 +28,59 @@ export interface GivingWindowRow {
 
 /**
  * Kept gifts in `currency` over (since, now] and the window before it,
- * (before, since]. A gift in another currency is listed, not added.
+ * (before, since]. A gift in another currency is listed, not added. Money and
+ * gift counts come from the hourly sums, donors from each donor's first and
+ * last gift in the currency (`donor_currency_totals`): a few index reads
+ * instead of every gift of two months.
  */
-export async function givingInWindows(db: Db, currency: string, window: { before: Date; since: Date; now: Date }): Promise<GivingWindowRow | undefined> {
+export async function givingInWindows(db: Db, currency: string, window: { before: Date; since: Date; now: Date }): Promise<GivingWindowRow> {
   const { before, since, now } = window;
-  const [row] = await db('donations as g')
-    .leftJoin('donor_totals as t', 't.donor_id', 'g.donor_id')
+  const [current, previous, donors] = await Promise.all([
+    keptGivingBetween(db, currency, since, now),
+    keptGivingBetween(db, currency, before, since),
+    donorsGivingBetween(db, currency, since, now),
+  ]);
+  const total = (rows: KeptGivingRow[], pick: (r: KeptGivingRow) => Sum) => rows.reduce((sum, r) => sum + Number(pick(r)), 0);
+  return {
+    raised: total(current, (r) => r.given),
+    raised_before: total(previous, (r) => r.given),
+    one_time: total(
+      current.filter((r) => r.frequency === 'once'),
+      (r) => r.given,
+    ),
+    gifts: total(current, (r) => r.gifts),
+    ...donors,
+  };
+}
+
+/**
+ * Donors with a kept gift in `currency` paid in (since, now], and how many of
+ * them are new: their first gift ever (any currency) falls in it too. A donor
+ * whose last gift is after `now` (a clock ahead) is checked against the gifts.
+ */
+async function donorsGivingBetween(db: Db, currency: string, since: Date, now: Date): Promise<{ donors: number; new_donors: number }> {
+  const kept = () => db('donor_currency_totals as c').where('c.currency', currency);
+  const gaveInWindow = db('donations as g')
+    .select(db.raw('1'))
+    .whereRaw('g.donor_id = c.donor_id')
     .where('g.currency', currency)
     .whereIn('g.status', KEPT_DONATION_STATUSES)
-    .where('g.paid_at', '>', before)
-    .where('g.paid_at', '<=', now)
-    .select(
-      db.raw(`coalesce(sum(${netPaidSql('g')}) filter (where g.paid_at > ?), 0) as raised`, [since]),
-      db.raw(`coalesce(sum(${netPaidSql('g')}) filter (where g.paid_at <= ?), 0) as raised_before`, [since]),
-      db.raw(`coalesce(sum(${netPaidSql('g')}) filter (where g.paid_at > ? and g.frequency = 'once'), 0) as one_time`, [since]),
-      db.raw('count(*) filter (where g.paid_at > ?) as gifts', [since]),
-      db.raw('count(distinct g.donor_id) filter (where g.paid_at > ?) as donors', [since]),
-      // New: the donor's first gift ever falls in the window.
-      db.raw('count(distinct g.donor_id) filter (where g.paid_at > ? and t.first_gift_at > ?) as new_donors', [since, since]),
-    );
-  return row;
+    .where('g.paid_at', '>', since)
+    .where('g.paid_at', '<=', now);
+  const counted = (query: ReturnType<typeof kept>) => query.count({ n: '*' }).first().then((row) => Number(row?.n ?? 0));
+  const [lastInWindow, lastAfterNow, fresh] = await Promise.all([
+    // Two ranges of one index, counted from the index alone.
+    counted(kept().where('c.last_gift_at', '>', since).where('c.last_gift_at', '<=', now)),
+    counted(kept().where('c.last_gift_at', '>', now).whereExists(gaveInWindow)),
+    counted(
+      kept()
+        .join('donor_totals as t', 't.donor_id', 'c.donor_id')
+        .where('c.first_gift_at', '>', since)
+        .where('c.first_gift_at', '<=', now)
+        .where('t.first_gift_at', '>', since),
+    ),
+  ]);
+  return { donors: lastInWindow + lastAfterNow, new_donors: fresh };
 }
 
 export interface MembershipCountsRow {
@@ -152,17 +187,21 @@ export interface LevelCountRow {
 
 /**
  * Every donor counted at the index of their level (those who gave nothing in
- * 12 months at the first), the way the donors list filters by level.
+ * 12 months at the first), the way the donors list filters by level: each
+ * level's donors giving something counted from its range of the yearly index,
+ * the rest by difference from the number of donors.
  */
-export function donorsAtEachLevel(db: Db, levels: readonly Level[], currency: string, now: Date): Promise<LevelCountRow[]> {
-  // Levels are sorted ascending, so the first threshold from the top that is reached is the level.
-  const bucket = levels
-    .map((level, index) => ({ level, index }))
-    .reverse()
-    .map(({ level, index }) => `when coalesce(y.yearly, 0) >= ${Number(level.min_yearly)} then ${index}`)
-    .join(' ');
-  return db('donors as d')
-    .leftJoin(yearlyGivingQuery(db, now, currency).as('y'), 'y.donor_id', 'd.id')
-    .groupByRaw('1')
-    .select(db.raw(`case ${bucket} else 0 end as level`), db.raw('count(*) as donors'), db.raw('coalesce(sum(y.yearly), 0) as yearly'));
+export async function donorsAtEachLevel(db: Db, levels: readonly Level[], currency: string): Promise<LevelCountRow[]> {
+  const ranges = levels.map((level, index) => {
+    const range = yearlyGivingRows(db, currency)
+      .where('y.yearly', index === 0 ? '>' : '>=', index === 0 ? 0 : level.min_yearly)
+      .select(db.raw(`${index} as level`), db.raw('count(*) as donors'), db.raw('coalesce(sum(y.yearly), 0) as yearly'));
+    const next = levels[index + 1];
+    return next ? range.where('y.yearly', '<', next.min_yearly) : range;
+  });
+  const [first, ...rest] = ranges;
+  const [giving, everyone]: [LevelCountRow[], number] = await Promise.all([first!.unionAll(rest, true), countDonors(db)]);
+  const rows = giving.map((r) => ({ level: Number(r.level), donors: Number(r.donors), yearly: r.yearly }));
+  const givingNothing = everyone - rows.reduce((sum, r) => sum + r.donors, 0);
+  return rows.map((r) => (r.level === 0 ? { ...r, donors: r.donors + givingNothing } : r));
 }

@@ -52,7 +52,7 @@ export async function loadDashboardView(db: Db, settings: Settings, { namesDonor
     settings,
     giving: await givingInWindows(db, currency, { before, since, now }),
     members: await membershipCounts(db, currency, since),
-    levels: await donorsAtEachLevel(db, settings.membership_levels, currency, now),
+    levels: await donorsAtEachLevel(db, settings.membership_levels, currency),
     attention: namesDonors ? await membershipsInArrears(db, LISTED) : null,
     recent: namesDonors ? await recentGifts(db, LISTED) : null,
     sources: await topSources(db, currency, since, TOP_SOURCES),

@@ -41,14 +41,14 @@ export interface DonorRecordFacts {
 }
 
 /** Everything staff need about one donor: who, their level, memberships and every gift with its source and receipt. Null for no such donor. */
-export async function loadDonorRecordView(db: Db, donorId: string, settings: Settings, now = new Date()) {
+export async function loadDonorRecordView(db: Db, donorId: string, settings: Settings) {
   const donor = await findDonorForRecord(db, donorId);
   if (!donor) return null;
   return buildDonorRecordView({
     settings,
     donor,
     totals: await findDonorTotals(db, donor.id),
-    giving: await yearlyGiving(db, donor.id, settings.giving.currency, now),
+    giving: await yearlyGiving(db, donor.id, settings.giving.currency),
     memberships: await listedMembershipsOf(db, donor.id),
     gifts: await listedGiftsOf(db, donor.id, GIFTS_SHOWN),
   });

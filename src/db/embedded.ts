@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { startPgliteWireServer, type WireServer } from './pglite-wire-server';
 
 /**
@@ -35,6 +36,9 @@ export interface EmbeddedOptions {
   port?: number;
 }
 
+/** Contrib extensions the migrations use: pg_trgm indexes the donor search (PGlite offers none unless loaded). */
+const EXTENSIONS = { pg_trgm };
+
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedPostgres> {
   let releaseLock = () => {};
   let pglite: PGlite;
@@ -43,13 +47,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     // PGlite has no multi-process safety: two processes on one folder corrupt it.
     releaseLock = takeLock(path.join(options.dataDir, 'sustain.lock'), options.dataDir);
     try {
-      pglite = await PGlite.create({ dataDir: path.join(options.dataDir, 'pgdata') });
+      pglite = await PGlite.create({ dataDir: path.join(options.dataDir, 'pgdata'), extensions: EXTENSIONS });
     } catch (error) {
       releaseLock();
       throw error;
     }
   } else {
-    pglite = await PGlite.create();
+    pglite = await PGlite.create({ extensions: EXTENSIONS });
   }
 
   let server: WireServer;

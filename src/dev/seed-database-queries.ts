@@ -53,9 +53,23 @@ export async function userTriggers(trx: Knex.Transaction): Promise<{ table: stri
   return rows;
 }
 
-/** Turns one trigger on `donations` off or on; inside the run's transaction, so a failed run never leaves it off. */
-export async function setDonationTrigger(trx: Knex.Transaction, name: string, enabled: boolean): Promise<void> {
-  await trx.raw(`alter table donations ${enabled ? 'enable' : 'disable'} trigger ??`, [name]);
+/** Turns one trigger on a seeded table off or on; inside the run's transaction, so a failed run never leaves it off. */
+export async function setTrigger(trx: Knex.Transaction, trigger: { table: string; name: string }, enabled: boolean): Promise<void> {
+  await trx.raw(`alter table ?? ${enabled ? 'enable' : 'disable'} trigger ??`, [trigger.table, trigger.name]);
+}
+
+/**
+ * What the row triggers on donations and memberships would have kept for the
+ * console (migrations 20261201000000 and 20261201000100), replayed once after
+ * a bulk load with them off: each seeded donor's yearly giving per currency,
+ * by the triggers' own function as of `asOf`, then every hour's sums, rebuilt
+ * from all donations. Needs the donations index on donor_id (run it after
+ * the indexes are rebuilt). Returns the donors refreshed.
+ */
+export async function replayConsoleRollups(trx: Knex.Transaction, asOf: Date): Promise<number> {
+  const { rows } = await trx.raw('select refresh_donor_currency_totals(s.id, ?) from seed_donor s', [asOf]);
+  await trx.raw('select rebuild_giving_hours()');
+  return rows.length;
 }
 
 /**

@@ -8,7 +8,8 @@ import {
   loadConstraints,
   prepareSeedSession,
   restoreLoadConstraints,
-  setDonationTrigger,
+  replayConsoleRollups,
+  setTrigger,
   userTriggers,
   vacuumSeededTables,
   type SeededCounts,
@@ -62,15 +63,23 @@ export interface SeedDemoOptions {
   onProgress?: (event: SeedProgressEvent) => void;
 }
 
-/** The triggers a run knows how to stand in for; any other on a seeded table makes it refuse rather than skip its effect. */
-const DONOR_TOTALS_TRIGGER = 'donations_donor_totals';
+/**
+ * The triggers a run knows how to stand in for; any other on a seeded table
+ * makes it refuse rather than skip its effect. The row triggers on donations
+ * and memberships (donor totals, yearly giving per currency, giving by hour)
+ * are turned off for the load and their effect written once at the end; the
+ * statement triggers on donors (a donor_totals row for each, the donor count)
+ * run once per insert and stay on.
+ */
+const ROW_TRIGGERS = ['donations.donations_donor_totals', 'memberships.memberships_donor_totals'];
+const STATEMENT_TRIGGERS = ['donors.donors_donor_totals', 'donors.donors_count_removed', 'donors.donors_count_truncated'];
 /** Unpaid Checkout attempts: a few per hundred donations, as a donate page sees. */
 const ABANDONED_GIFT_SHARE = 0.03;
 const ABANDONED_MEMBERSHIP_SHARE = 0.08;
 
 export const STEP_NAMES = [
   'drawing donors', 'writing donors', 'drawing memberships', 'writing memberships', 'membership payments', 'one-time gifts', 'unpaid checkouts',
-  'issuing receipts', 'receipt counters', 'year-end statements', 'donor totals', 'indexes and keys', 'vacuum analyze',
+  'issuing receipts', 'receipt counters', 'year-end statements', 'donor totals', 'indexes and keys', 'console rollups', 'vacuum analyze',
 ] as const;
 
 function checkSizes(sizes: SeedSizes): void {
@@ -92,7 +101,8 @@ export async function seedDemo(db: Knex, options: SeedDemoOptions): Promise<Seed
         'demo data goes into an empty one. Add --append to add demo donors beside them.',
     );
   }
-  const plan = buildSeedPlan({ now: options.now ?? new Date(), settings: await readSettings(db), sizes: options.sizes, repeatable: !options.append });
+  const now = options.now ?? new Date();
+  const plan = buildSeedPlan({ now, settings: await readSettings(db), sizes: options.sizes, repeatable: !options.append });
   const steps: SeedStep[] = [];
   const started = process.hrtime.bigint();
   const step = async (name: (typeof STEP_NAMES)[number], work: () => Promise<number>) => {
@@ -105,13 +115,14 @@ export async function seedDemo(db: Knex, options: SeedDemoOptions): Promise<Seed
   await db.transaction(async (trx) => {
     await prepareSeedSession(trx, plan.seed);
     const triggers = await userTriggers(trx);
-    const unknown = triggers.filter((t) => t.name !== DONOR_TOTALS_TRIGGER);
+    const named = (t: { table: string; name: string }) => `${t.table}.${t.name}`;
+    const unknown = triggers.filter((t) => !ROW_TRIGGERS.includes(named(t)) && !STATEMENT_TRIGGERS.includes(named(t)));
     if (unknown.length > 0) {
-      throw new Error(`seed:demo does not know what these triggers do, so cannot load around them: ${unknown.map((t) => `${t.table}.${t.name}`).join(', ')}`);
+      throw new Error(`seed:demo does not know what these triggers do, so cannot load around them: ${unknown.map(named).join(', ')}`);
     }
-    const totalsTrigger = triggers.length > 0;
-    // The trigger re-adds a donor's gifts on every inserted row; its effect is written once at the end instead.
-    if (totalsTrigger) await setDonationTrigger(trx, DONOR_TOTALS_TRIGGER, false);
+    const rowTriggers = triggers.filter((t) => ROW_TRIGGERS.includes(named(t)));
+    // They recompute a donor's figures on every inserted row; their effect is written once at the end instead.
+    for (const trigger of rowTriggers) await setTrigger(trx, trigger, false);
     // Loading into bare tables and building their indexes and keys once afterwards took 64 s for
     // 200,000 donors where keeping them took 199 s (docs/PERFORMANCE.md).
     const load = await loadConstraints(trx);
@@ -145,7 +156,9 @@ export async function seedDemo(db: Knex, options: SeedDemoOptions): Promise<Seed
       await restoreLoadConstraints(trx, load);
       return load.foreignKeys.length + load.uniques.length + load.indexes.length;
     });
-    if (totalsTrigger) await setDonationTrigger(trx, DONOR_TOTALS_TRIGGER, true);
+    // Yearly giving per donor and currency, and giving by hour, as the triggers would have left them.
+    await step('console rollups', () => replayConsoleRollups(trx, now));
+    for (const trigger of rowTriggers) await setTrigger(trx, trigger, true);
   });
   await step('vacuum analyze', async () => {
     await vacuumSeededTables(db);

@@ -27,6 +27,7 @@ const STEP_WEIGHTS: Record<string, number> = {
   'year-end statements': 2,
   'donor totals': 4,
   'indexes and keys': 25,
+  'console rollups': 8,
   'vacuum analyze': 4.5,
 };
 const TOTAL_WEIGHT = Object.values(STEP_WEIGHTS).reduce((a, b) => a + b, 0);

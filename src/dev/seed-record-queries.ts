@@ -100,10 +100,11 @@ export async function insertYearEndStatements(trx: Knex.Transaction, plan: SeedP
 }
 
 /**
- * Seeded donors' totals in one pass, as the donor_totals trigger's
- * refresh_donor_totals() leaves them (its row exists once a donor has any
- * donation; it counts kept gifts at their net amount). The tests hold this
- * to the trigger's own function, donor by donor.
+ * Seeded donors' totals in one pass, as the donations trigger's
+ * refresh_donor_totals() leaves them (it counts kept gifts at their net
+ * amount). Every donor has a row from the donors insert trigger (zeros),
+ * which this fills in. The tests hold this to the trigger's own function,
+ * donor by donor.
  */
 export async function insertDonorTotals(trx: Knex.Transaction): Promise<number> {
   const kept = 'd.status = any(:kept)';
@@ -112,7 +113,9 @@ export async function insertDonorTotals(trx: Knex.Transaction): Promise<number> 
      select d.donor_id, coalesce(sum(${netPaidSql('d')}) filter (where ${kept}), 0), count(*) filter (where ${kept}),
             min(d.paid_at) filter (where ${kept}), max(d.paid_at) filter (where ${kept})
      from donations d join seed_donor s on s.id = d.donor_id
-     group by d.donor_id`,
+     group by d.donor_id
+     on conflict (donor_id) do update set (lifetime, gifts, first_gift_at, last_gift_at) =
+       (excluded.lifetime, excluded.gifts, excluded.first_gift_at, excluded.last_gift_at)`,
     { kept: STATUS_BINDINGS.kept },
   );
   return rowCount ?? 0;

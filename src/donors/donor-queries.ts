@@ -109,3 +109,9 @@ export async function findDonorNameForDocuments(
 ): Promise<{ name: string | null; email: string; anonymized_at: Date | null } | undefined> {
   return db('donors').where({ id: donorId }).first('name', 'email', 'anonymized_at');
 }
+
+/** How many donors there are: kept by triggers on `donors` (migrations/20261201000000), so not a count of 200,000 rows per page. */
+export async function countDonors(db: Db): Promise<number> {
+  const row: { donors: number } | undefined = await db('donor_count').first('donors');
+  return Number(row?.donors ?? 0);
+}

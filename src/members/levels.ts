@@ -14,8 +14,8 @@ export function levelFor(yearly: number, levels: readonly Level[]): Level {
   return reached;
 }
 
-export async function donorLevel(db: Db, donorId: string, settings: Settings, now = new Date()) {
-  const giving = await yearlyGiving(db, donorId, settings.giving.currency, now);
+export async function donorLevel(db: Db, donorId: string, settings: Settings) {
+  const giving = await yearlyGiving(db, donorId, settings.giving.currency);
   return { giving, level: levelFor(giving.yearly, settings.membership_levels) };
 }
 

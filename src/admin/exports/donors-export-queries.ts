@@ -3,7 +3,7 @@ import type { Db } from '../../db/knex';
 import { neutraliseFormula } from '../../lib/csv';
 import { KEPT_DONATION_STATUSES, netPaidSql, PAID_DONATION_STATUSES } from '../../giving/donation-status';
 import type { Level } from '../../members/levels';
-import { yearlyGivingQuery } from '../../members/level-queries';
+import { yearlyGivingRows } from '../../members/level-queries';
 import { LIVE_MEMBERSHIP_STATUSES, STARTED_MEMBERSHIP_STATUSES } from '../../members/membership-status';
 import { applyDonorFilters, type MembershipFilter } from '../donor-search-queries';
 import type { ReportPeriod } from '../report-period';
@@ -78,7 +78,7 @@ export function donorsExportQuery(db: Db, criteria: DonorsExportCriteria): Knex.
     .with('current_membership', membership)
     .from('donors as d')
     .leftJoin('donor_totals as t', 't.donor_id', 'd.id')
-    .leftJoin(yearlyGivingQuery(db, criteria.now, currency).as('y'), 'y.donor_id', 'd.id')
+    .leftJoin(yearlyGivingRows(db, currency).as('y'), 'y.donor_id', 'd.id')
     .leftJoin('first_gifts as f', 'f.donor_id', 'd.id')
     .leftJoin('last_gifts as l', 'l.donor_id', 'd.id')
     .leftJoin('in_period as p', 'p.donor_id', 'd.id')

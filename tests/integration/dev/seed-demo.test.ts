@@ -6,6 +6,7 @@ import { issueYearEndStatements } from '../../../src/receipts/year-end-statement
 import { seedDemo, type SeedReport } from '../../../src/dev/seed-demo';
 import { sizesFor } from '../../../src/dev/seed-plan';
 import { bootTestApp, type TestApp } from '../../support/app';
+import { expectRollupsTrue } from '../../support/rollups';
 import { signedInStaff } from '../admin/support';
 
 /**
@@ -153,9 +154,16 @@ describe('seedDemo (npm run seed:demo)', () => {
     expect(seeded.filter((row) => Number(row.lifetime) > 0).length).toBeGreaterThan(DONORS * 0.9);
   });
 
-  it('turns the trigger back on and rebuilds every index and key it set aside', async () => {
-    const [trigger] = await rows(`select tgenabled from pg_trigger where tgname = 'donations_donor_totals' and tgrelid = 'donations'::regclass`);
-    expect(trigger!.tgenabled).toBe('O');
+  it('leaves every figure the console keeps (yearly giving, giving by hour, the donor count) as computed afresh', async () => {
+    await expectRollupsTrue(t.db, now, ['usd']);
+    const [kept] = await rows('select count(*) as n from donor_currency_totals where yearly > 0');
+    expect(kept!.n).toBeGreaterThan(DONORS / 4);
+  });
+
+  it('turns the triggers back on and rebuilds every index and key it set aside', async () => {
+    const triggers = await rows(`select tgname, tgenabled from pg_trigger where not tgisinternal and tgrelid in ('donations'::regclass, 'memberships'::regclass, 'donors'::regclass) order by 1`);
+    expect(triggers.map((r) => r.tgname)).toEqual(expect.arrayContaining(['donations_donor_totals', 'memberships_donor_totals', 'donors_donor_totals']));
+    for (const trigger of triggers) expect(trigger).toEqual({ ...trigger, tgenabled: 'O' });
     const indexes = await rows(`select indexrelid::regclass::text as name from pg_index where indrelid in ('donations'::regclass, 'receipts'::regclass, 'donors'::regclass)`);
     expect(indexes.map((r) => r.name)).toEqual(
       expect.arrayContaining(['donations_given_paid_at', 'donations_stripe_charge_id_unique', 'donors_email_lower_unique', 'receipts_one_current', 'receipts_number_unique']),
@@ -222,6 +230,7 @@ describe('seedDemo (npm run seed:demo)', () => {
       }
       const [totals] = await rows('select count(*) as n from donor_totals');
       expect(totals!.n).toBe(DONORS + 50);
+      await expectRollupsTrue(t.db, now, ['usd']);
     });
 
     it('refuses to load around a trigger it does not know, leaving everything as it was', async () => {
