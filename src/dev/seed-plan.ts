@@ -103,16 +103,17 @@ export interface SeedPlanInput {
   settings: Settings;
   sizes: SeedSizes;
   /**
-   * Repeatable runs (an empty database, the benchmark) draw the same data
-   * every time; an appended run draws anew and tags its Stripe ids apart, so
-   * they never collide with an earlier run's.
+   * Beside existing giving records. A run into an empty database (the
+   * benchmark's too) draws the same data every time; an appended run draws
+   * anew and tags its ids apart, so they never collide with an earlier run's.
    */
-  repeatable: boolean;
+  append: boolean;
 }
 
 export type SeedPlan = ReturnType<typeof buildSeedPlan>;
 
-export function buildSeedPlan({ now, settings, sizes, repeatable }: SeedPlanInput) {
+export function buildSeedPlan({ now, settings, sizes, append }: SeedPlanInput) {
+  const repeatable = !append;
   const tag = repeatable ? FIXED_TAG : Array.from({ length: FIXED_TAG.length }, () => BASE62[randomInt(62)]).join('');
   const storyList = stories(now);
   const windows = campaigns(now);
@@ -135,6 +136,8 @@ export function buildSeedPlan({ now, settings, sizes, repeatable }: SeedPlanInpu
       max_amount: giving.max_amount,
       tag,
       loyal_share: LOYAL_SHARE,
+      /** Only this run's donors are counted up (receipts, totals, statements) beside existing records. */
+      append,
       site: `${NEWSROOM_SITE}/`,
       tag_offset: Number([...tag].reduce((n, c) => (n * 62n + BigInt(BASE62.indexOf(c))) % 62n ** 8n, 0n)),
       first_names: FIRST_NAMES,
