@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { ATTRIBUTION_COLUMNS, attributionColumnsOf, attributionSql, givenAtSql, sourceDrawSql } from './seed-attribution-sql';
+import { ATTRIBUTION_COLUMNS, attributionColumnsOf, attributionSql, givenAtSql, SOURCE, sourceDrawSql } from './seed-attribution-sql';
 import { outcomeByNowSql, outcomeColumnsSql, paymentMethodColumnsSql } from './seed-outcome-sql';
 import type { SeedPlan } from './seed-plan';
 import { STATUS_BINDINGS } from './seed-statuses';
@@ -57,9 +57,10 @@ export async function insertOneTimeGifts(trx: Knex.Transaction, plan: SeedPlan, 
                        when r_outcome < 0.016 then 'refund' when r_outcome < 0.025 then 'partial' when r_outcome < 0.0265 then 'dispute'
                        else 'paid' end as planned_outcome
            from (
-             select p.source, p.story_ix, p.campaign_ix, p.channel_ix, p.r_variant,
+             select p.story_ix, p.campaign_ix, p.channel_ix, p.r_variant,
                     s.id as donor_id, s.email as donor_email, s.anonymous, s.pay_method, s.card_brand as method_brand, s.card_last4 as method_last4,
                     -- A gift drawn before its donor's first one moves to some day after it, and loses the campaign or story of the day it left.
+                    case when p.first or p.at >= s.first_at + interval '24 hours' then p.source else ${SOURCE.other} end as source,
                     case when p.first or p.at >= s.first_at + interval '24 hours' then p.at
                          else s.first_at + (:now::timestamptz - s.first_at) * (0.05 + 0.9 * random()) end as charged_at,
                     ${GIFT_ID_BASE} + row_number() over () as seq,
