@@ -8,7 +8,7 @@ import type { Db } from '../db/knex';
  */
 
 /** The tables a seeding run fills, in an order that respects their foreign keys. */
-export const SEEDED_TABLES = ['donors', 'memberships', 'donations', 'receipts', 'receipt_counters', 'year_end_statements', 'donor_totals'] as const;
+const SEEDED_TABLES = ['donors', 'memberships', 'donations', 'receipts', 'receipt_counters', 'year_end_statements', 'donor_totals'] as const;
 
 export interface GivingRecords {
   donors: number;

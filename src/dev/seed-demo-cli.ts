@@ -16,7 +16,7 @@ import { seedProgress } from './seed-progress';
 const DEFAULT_DONORS = 2000;
 const MAX_DONORS = 5_000_000;
 
-export class SeedRefusedError extends AppError {
+class SeedRefusedError extends AppError {
   constructor(message: string) {
     super(message, 409, 'seed_refused');
   }

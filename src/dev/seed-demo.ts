@@ -102,7 +102,7 @@ export async function seedDemo(db: Knex, options: SeedDemoOptions): Promise<Seed
     );
   }
   const now = options.now ?? new Date();
-  const plan = buildSeedPlan({ now, settings: await readSettings(db), sizes: options.sizes, repeatable: !options.append });
+  const plan = buildSeedPlan({ now, settings: await readSettings(db), sizes: options.sizes, append: options.append ?? false });
   const steps: SeedStep[] = [];
   const started = process.hrtime.bigint();
   const step = async (name: (typeof STEP_NAMES)[number], work: () => Promise<number>) => {
@@ -151,7 +151,7 @@ export async function seedDemo(db: Knex, options: SeedDemoOptions): Promise<Seed
     await step('receipt counters', () => updateReceiptCounters(trx));
     await step('year-end statements', () => insertYearEndStatements(trx, plan));
     // One pass over all gifts; calling the trigger's refresh_donor_totals() per donor took 21 s instead of 2.5.
-    await step('donor totals', () => insertDonorTotals(trx));
+    await step('donor totals', () => insertDonorTotals(trx, plan));
     await step('indexes and keys', async () => {
       await restoreLoadConstraints(trx, load);
       return load.foreignKeys.length + load.uniques.length + load.indexes.length;

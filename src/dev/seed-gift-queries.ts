@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { ATTRIBUTION_COLUMNS, attributionColumnsOf, attributionSql, givenAtSql, sourceDrawSql } from './seed-attribution-sql';
+import { ATTRIBUTION_COLUMNS, attributionColumnsOf, attributionSql, givenAtSql, SOURCE, sourceDrawSql } from './seed-attribution-sql';
 import { outcomeByNowSql, outcomeColumnsSql, paymentMethodColumnsSql } from './seed-outcome-sql';
 import type { SeedPlan } from './seed-plan';
 import { STATUS_BINDINGS } from './seed-statuses';
@@ -15,9 +15,6 @@ import { idPartsSql, stripeIdSql, UUID_TABLE, uuidSql } from './seed-stripe-ids'
  * (an expired Checkout Session) have no donor.
  */
 
-/** Sequence numbers of one-time gifts' Stripe ids and of abandoned attempts', apart from memberships' invoices. */
-const GIFT_ID_BASE = 10_000_000;
-const ATTEMPT_ID_BASE = 30_000_000;
 
 
 /**
@@ -57,12 +54,13 @@ export async function insertOneTimeGifts(trx: Knex.Transaction, plan: SeedPlan, 
                        when r_outcome < 0.016 then 'refund' when r_outcome < 0.025 then 'partial' when r_outcome < 0.0265 then 'dispute'
                        else 'paid' end as planned_outcome
            from (
-             select p.source, p.story_ix, p.campaign_ix, p.channel_ix, p.r_variant,
+             select p.story_ix, p.campaign_ix, p.channel_ix, p.r_variant,
                     s.id as donor_id, s.email as donor_email, s.anonymous, s.pay_method, s.card_brand as method_brand, s.card_last4 as method_last4,
                     -- A gift drawn before its donor's first one moves to some day after it, and loses the campaign or story of the day it left.
+                    case when p.first or p.at >= s.first_at + interval '24 hours' then p.source else ${SOURCE.other} end as source,
                     case when p.first or p.at >= s.first_at + interval '24 hours' then p.at
                          else s.first_at + (:now::timestamptz - s.first_at) * (0.05 + 0.9 * random()) end as charged_at,
-                    ${GIFT_ID_BASE} + row_number() over () as seq,
+                    :gift_id_base::bigint + row_number() over () as seq,
                     random() as r_outcome, random() as r_share, random() as r_days, random() as r_amount, random() as r_custom,
                     random() as r_fee, random() as r_typed, random() as r_extra, random() as r_minutes
              from (
@@ -110,7 +108,7 @@ export async function insertAbandonedGifts(trx: Knex.Transaction, plan: SeedPlan
          from (
            select d.*, ${sourceDrawSql()}
            from (
-             select ${ATTEMPT_ID_BASE} + g as seq, 1 + floor(random() * :donors::int)::int as typist,
+             select :attempt_id_base::bigint + g as seq, 1 + floor(random() * :donors::int)::int as typist,
                     random() as r_source, random() as r_pick, random() as r_channel, random() as r_when, random() as r_variant,
                     random() as r_amount, random() as r_custom, random() as r_fee, random() as r_typed
              from generate_series(1, :attempts::int) g offset 0

@@ -24,8 +24,6 @@ const RETRY_SECONDS = 3 * 86_400;
 /** Canceled at once (by staff, in Stripe's dashboard): some time in the period, after its invoice was paid (an hour into it). */
 const CANCELED_NOW = "cps + interval '1 hour' + (cpe - cps - interval '1 hour') * r_when";
 
-/** Sequence numbers of membership ids (subscriptions, their Checkout Sessions), apart from the donations'. */
-export const MEMBERSHIP_ID_BASE = 40_000_000;
 
 export async function stageMemberships(trx: Knex.Transaction, plan: SeedPlan): Promise<number> {
   const { rowCount } = await trx.raw(
@@ -36,7 +34,7 @@ export async function stageMemberships(trx: Knex.Transaction, plan: SeedPlan): P
               s.pay_method, s.card_brand, s.card_last4,
               random() as r_interval, random() as r_amount, random() as r_fee, random() as r_start, random() as r_life, random() as r_end,
               random() as r_when, random() as r_cancel, random() as r_feedback, random() as r_comment, random() as r_typed, random() as r_minutes,
-              ${idPartsSql(`${MEMBERSHIP_ID_BASE} + s.member_k`)}
+              ${idPartsSql('s.member_k')}
        from seed_donor s where s.member
      ), started as (
        select d.*, r_interval < 0.86 as monthly,
@@ -193,7 +191,7 @@ export async function insertAbandonedMemberships(trx: Knex.Transaction, plan: Se
                 case when monthly then (:monthly_amounts::int[])[1 + floor(r_amount * cardinality(:monthly_amounts::int[]))::int]
                      else (:yearly_amounts::int[])[1 + floor(r_amount * cardinality(:yearly_amounts::int[]))::int] end as gift
          from (
-           select ${MEMBERSHIP_ID_BASE} + :members::int + g as seq, random() < 0.86 as monthly, random() as r_amount,
+           select :members::int + g as seq, random() < 0.86 as monthly, random() as r_amount,
                   random() as r_source, random() as r_pick, random() as r_channel, random() as r_when, random() as r_variant
            from generate_series(1, :attempts::int) g offset 0
          ) d offset 0

@@ -1,8 +1,10 @@
 /**
  * What became of a seeded payment, as select-list SQL over the columns
- * `planned_outcome` (one of OUTCOMES), `charged_at` (when the money moved or, for a
- * bank debit, when it started to), `total`, `r_share` and `r_days` (random
- * numbers in [0, 1)). The columns match what the payment's webhooks leave:
+ * `planned_outcome` (`paid`, `refund`, `partial`, `dispute` or `bounced`:
+ * what happens, not status words; the status follows from it and from the
+ * time), `charged_at` (when the money moved or, for a bank debit, when it
+ * started to), `pay_method`, `total`, `r_share` and `r_days` (random numbers
+ * in [0, 1)). The columns match what the payment's webhooks leave:
  *
  * - a refund (`charge.refunded`) some days after the payment: `refunded`
  *   for all of it, `partially_refunded` with the amount for part of it
@@ -17,12 +19,8 @@
  * Statuses come in as the `STATUS_BINDINGS` named bindings.
  */
 
-/** Not status words: an outcome is what happened, the status follows from it (and from the time). */
-export const OUTCOMES = ['paid', 'refund', 'partial', 'dispute', 'processing', 'bounced'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
-
 /** A bank debit settles (or fails) four days after the donor finished Checkout. */
-export const BANK_DEBIT_DAYS = 4;
+const BANK_DEBIT_DAYS = 4;
 // Hours, not days, in per-row arithmetic: adding days to a timestamptz works out the time zone's calendar, an hour is plain arithmetic.
 /** When a bank debit's money arrived, else when the card was charged; refunds and disputes come after it. */
 const SETTLED_AT = `case when pay_method = 'us_bank_account' then charged_at + interval '${BANK_DEBIT_DAYS * 24} hours' else charged_at end`;

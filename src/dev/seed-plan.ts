@@ -35,7 +35,7 @@ const DAY_MS = 86_400_000;
 /** The donors (the lowest-numbered) who give most repeat gifts, and who gave before the history began. */
 const LOYAL_SHARE = 0.2;
 /** The history a seeded database shows: two years up to now. */
-export const HISTORY_DAYS = 730;
+const HISTORY_DAYS = 730;
 
 /** About five donations per donor, as a newsroom's records look; about one donor in six a member. */
 export function sizesFor(donors: number): SeedSizes {
@@ -43,7 +43,7 @@ export function sizesFor(donors: number): SeedSizes {
 }
 
 /** One value repeated by its weight, so that `pick[1 + floor(random() * length)]` draws it with that weight. */
-export function weighted<T>(entries: readonly (readonly [T, number])[]): T[] {
+function weighted<T>(entries: readonly (readonly [T, number])[]): T[] {
   return entries.flatMap(([value, weight]) => Array.from({ length: weight }, () => value));
 }
 
@@ -103,16 +103,17 @@ export interface SeedPlanInput {
   settings: Settings;
   sizes: SeedSizes;
   /**
-   * Repeatable runs (an empty database, the benchmark) draw the same data
-   * every time; an appended run draws anew and tags its Stripe ids apart, so
-   * they never collide with an earlier run's.
+   * Beside existing giving records. A run into an empty database (the
+   * benchmark's too) draws the same data every time; an appended run draws
+   * anew and tags its ids apart, so they never collide with an earlier run's.
    */
-  repeatable: boolean;
+  append: boolean;
 }
 
 export type SeedPlan = ReturnType<typeof buildSeedPlan>;
 
-export function buildSeedPlan({ now, settings, sizes, repeatable }: SeedPlanInput) {
+export function buildSeedPlan({ now, settings, sizes, append }: SeedPlanInput) {
+  const repeatable = !append;
   const tag = repeatable ? FIXED_TAG : Array.from({ length: FIXED_TAG.length }, () => BASE62[randomInt(62)]).join('');
   const storyList = stories(now);
   const windows = campaigns(now);
@@ -120,6 +121,10 @@ export function buildSeedPlan({ now, settings, sizes, repeatable }: SeedPlanInpu
   // Presets are what most one-time donors click; the middle ones most of all.
   const presetWeights = giving.presets.map((amount, i) => [amount, i === 0 || i === giving.presets.length - 1 ? 2 : 3] as const);
   const towns = weighted(TOWNS.map((t, i) => [i + 1, t[3]] as const));
+  // Donations number their Stripe ids in three ranges that cannot meet: membership payments from 1
+  // (at most one per month of the history per membership), one-time gifts, then unpaid attempts.
+  const giftIdBase = sizes.memberships * 25 + 1;
+  const attemptIdBase = giftIdBase + sizes.donations + sizes.donors + 1;
   return {
     sizes,
     /** For setseed(): a repeatable run's fixed seed, or a fresh one. */
@@ -135,6 +140,10 @@ export function buildSeedPlan({ now, settings, sizes, repeatable }: SeedPlanInpu
       max_amount: giving.max_amount,
       tag,
       loyal_share: LOYAL_SHARE,
+      gift_id_base: giftIdBase,
+      attempt_id_base: attemptIdBase,
+      /** Only this run's donors are counted up (receipts, totals, statements) beside existing records. */
+      append,
       site: `${NEWSROOM_SITE}/`,
       tag_offset: Number([...tag].reduce((n, c) => (n * 62n + BigInt(BASE62.indexOf(c))) % 62n ** 8n, 0n)),
       first_names: FIRST_NAMES,

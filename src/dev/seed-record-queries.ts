@@ -20,6 +20,14 @@ const RECEIPT_BINDINGS = {
  */
 
 /**
+ * Rows of `alias` that belong to this run's donors: in an empty database
+ * every donor's (no lookup; the planner drops the test when `append` is
+ * false), beside existing records only those in seed_donor.
+ */
+const OF_THIS_RUN = (alias: string) =>
+  `${alias}.donor_id is not null and (not :append::boolean or ${alias}.donor_id in (select id from seed_donor))`;
+
+/**
  * Receipts as receipts/issue-receipt.ts issues them: one when a gift is paid
  * (a second after its payment event), numbered in the series of the year it
  * was paid in, in the organisation's time zone; a full refund voids it, a
@@ -52,8 +60,8 @@ export async function insertReceipts(trx: Knex.Transaction, plan: SeedPlan): Pro
            select d.id, d.donor_id, d.currency, d.amount_paid, d.amount_refunded, d.paid_at, d.goods_value, d.goods_description,
                   -- A refunded gift was last changed by its refund.
                   d.updated_at as refunded_at, extract(year from d.paid_at at time zone :tz)::int as year, row_number() over () as rn
-           from donations d join seed_donor s on s.id = d.donor_id
-           where d.status = any(:receipted) and d.paid_at is not null
+           from donations d
+           where d.status = any(:receipted) and d.paid_at is not null and ${OF_THIS_RUN('d')}
          ) p
          join (values (1), (2)) v(k) on k = 1 or ${partial}
        ) r
@@ -91,8 +99,7 @@ export async function insertYearEndStatements(trx: Knex.Transaction, plan: SeedP
      select r.donor_id, r.year, min(r.currency), count(*), sum(r.amount), sum(r.deductible_amount), runs.issued_at
      from receipts r
      join runs on runs.year = r.year and runs.issued_at <= :now::timestamptz
-     join seed_donor s on s.id = r.donor_id
-     where r.issued_at <= runs.issued_at and (r.voided_at is null or r.voided_at > runs.issued_at)
+     where ${OF_THIS_RUN('r')} and r.issued_at <= runs.issued_at and (r.voided_at is null or r.voided_at > runs.issued_at)
      group by r.donor_id, r.year, runs.issued_at`,
     plan.bindings,
   );
@@ -106,17 +113,18 @@ export async function insertYearEndStatements(trx: Knex.Transaction, plan: SeedP
  * which this fills in. The tests hold this to the trigger's own function,
  * donor by donor.
  */
-export async function insertDonorTotals(trx: Knex.Transaction): Promise<number> {
+export async function insertDonorTotals(trx: Knex.Transaction, plan: SeedPlan): Promise<number> {
   const kept = 'd.status = any(:kept)';
   const { rowCount } = await trx.raw(
     `insert into donor_totals (donor_id, lifetime, gifts, first_gift_at, last_gift_at)
      select d.donor_id, coalesce(sum(${netPaidSql('d')}) filter (where ${kept}), 0), count(*) filter (where ${kept}),
             min(d.paid_at) filter (where ${kept}), max(d.paid_at) filter (where ${kept})
-     from donations d join seed_donor s on s.id = d.donor_id
+     from donations d
+     where ${OF_THIS_RUN('d')}
      group by d.donor_id
      on conflict (donor_id) do update set (lifetime, gifts, first_gift_at, last_gift_at) =
        (excluded.lifetime, excluded.gifts, excluded.first_gift_at, excluded.last_gift_at)`,
-    { kept: STATUS_BINDINGS.kept },
+    { ...plan.bindings, kept: STATUS_BINDINGS.kept },
   );
   return rowCount ?? 0;
 }

@@ -20,7 +20,7 @@
  * same donors; about a third cheaper than gen_random_uuid().
  */
 
-/** Where the count starts: the first digit a letter (a…), not zeros. */
+/** Where the count starts: the first digit a letter (a…), not zeros; nine hex digits hold 25 billion more. */
 const CORE_BASE = 0xa_0000_0000;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const ROTATED = `${ALPHABET.slice(23)}${ALPHABET.slice(0, 23)}`;
@@ -33,8 +33,6 @@ const ROTATED = `${ALPHABET.slice(23)}${ALPHABET.slice(0, 23)}`;
 const mixed = (n: string, offset: string) =>
   `(((${n} * 6364136223 + ${offset}) # ((${n} * 2654435761) << 29) # ((${n} * 40503) << 47)) & 4611686018427387903)`;
 
-/** Sequence numbers must stay below this for ids to stay nine hex digits, and unique. */
-export const MAX_ID_SEQUENCE = 0xf_ffff_ffff - CORE_BASE;
 
 /**
  * Select-list SQL giving columns `id_core` and `id_tail` for the bigint

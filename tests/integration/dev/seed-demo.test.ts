@@ -90,6 +90,19 @@ describe('seedDemo (npm run seed:demo)', () => {
     expect(statuses).toEqual(expect.arrayContaining(['succeeded', 'refunded', 'partially_refunded', 'abandoned']));
   });
 
+  it('credits one-time gifts to campaigns of their year and to stories already published', async () => {
+    const bad = await rows(`
+      select id, campaign, created_at from donations
+        where frequency = 'once' and campaign is not null and substring(campaign from '(\\d{4})$')::int <> extract(year from created_at)
+      union all select id, article_url, created_at from donations
+        where frequency = 'once' and article_url is not null
+          and created_at < to_date(substring(article_url from '/(\\d{4}/\\d{2})/'), 'YYYY/MM')`);
+    expect(bad).toEqual([]);
+    const [credited] = await rows(`select count(*) filter (where campaign is not null) as campaigns, count(*) filter (where article_url is not null) as stories,
+                                   count(*) filter (where utm_source is not null) as tagged from donations where frequency = 'once'`);
+    expect(Math.min(Number(credited!.campaigns), Number(credited!.stories), Number(credited!.tagged))).toBeGreaterThan(DONORS / 10);
+  });
+
   it('links each membership payment to a membership of the same donor, one donation per invoice, with its attribution', async () => {
     const bad = await rows(`
       select d.id, m.status from donations d join memberships m on m.id = d.membership_id
