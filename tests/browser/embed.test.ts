@@ -139,7 +139,10 @@ describe('the article footer box on a newsroom’s own site, in a real browser',
     const staff = await browser.newPage();
     try {
       await createFirstStaff(staff, app);
+      // An admin's Reports link opens the list of reports.
       await staff.click('nav >> text=Reports');
+      await staff.waitForURL(/\/admin\/reports$/);
+      await staff.click('main >> text=Revenue by story');
       await staff.waitForURL(/\/admin\/reports\/stories/);
       const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' }).format(new Date());
       const weekAgo = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' }).format(new Date(Date.now() - 7 * 86_400_000));
